@@ -1,0 +1,1 @@
+"""Models of the assistance app (built by its own issue)."""

@@ -1,0 +1,43 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BranchworkConfig(AppConfig):
+    name = "branchwork"
+    verbose_name = _("Organisations and accounts")
+
+    def ready(self) -> None:
+        from branchwork import demo, selectors
+        from branchwork.access import register_capabilities
+        from branchwork.models import Role
+        from branchwork.registry import (
+            register_dashboard_panel,
+            register_demo_seeder,
+            register_nav,
+        )
+
+        everyone = [Role.ADMIN, Role.SECRETARY, Role.COMMITTEE, Role.MEMBER, Role.VIEWER]
+        register_capabilities(
+            {
+                "branchwork.dashboard": everyone,
+                "branchwork.view_organisation": everyone,
+                "branchwork.view_roles": [Role.ADMIN, Role.SECRETARY],
+            }
+        )
+        register_nav(
+            label=_("Dashboard"), url_name="dashboard", capability=None, order=0
+        )
+        register_nav(
+            label=_("Organisation"),
+            url_name="organisation-list",
+            capability="branchwork.view_organisation",
+            order=90,
+        )
+        register_dashboard_panel(
+            name="my-organisations",
+            template="branchwork/panels/my_organisations.html",
+            capability="branchwork.dashboard",
+            context=selectors.my_organisations_panel,
+            order=0,
+        )
+        register_demo_seeder(name="organisations", seed=demo.seed_organisations, order=0)

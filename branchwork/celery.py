@@ -1,0 +1,25 @@
+"""The Celery application: configuration from Django settings (namespace CELERY)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "branchwork.settings")
+
+app = Celery("branchwork")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def setup_periodic_tasks(sender: Celery, **kwargs) -> None:
+    """The beat schedule, defined here and nowhere else."""
+    from django.conf import settings
+
+    from branchwork.tasks import heartbeat
+
+    sender.add_periodic_task(
+        float(settings.BRANCHWORK_HEARTBEAT_SECONDS),
+        heartbeat.s(),
+        name="branchwork.heartbeat",
+    )

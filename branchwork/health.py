@@ -1,0 +1,46 @@
+"""Reachability checks for /healthz: database, cache and Celery broker."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.cache import cache
+from django.db import connection
+
+
+def check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def check_cache() -> None:
+    key = f"healthz:{uuid.uuid4().hex}"
+    cache.set(key, "ok", timeout=5)
+    if cache.get(key) != "ok":
+        raise RuntimeError("value written to the cache could not be read back")
+    cache.delete(key)
+
+
+def check_broker() -> None:
+    from branchwork.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker}
+
+
+def run_checks() -> tuple[bool, dict[str, str]]:
+    results: dict[str, str] = {}
+    healthy = True
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception as exc:  # any failure of a dependency is reported, not raised
+            healthy = False
+            results[name] = f"error: {type(exc).__name__}: {exc}"[:300]
+        else:
+            results[name] = "ok"
+    return healthy, results

@@ -1,0 +1,72 @@
+"""Registries through which domain apps plug into the kernel's shared engines.
+
+An app registers what it contributes in its AppConfig.ready(); the kernel iterates the
+registries and never imports a domain app by name (STYLE.md "Layers").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Any  # a lazy translation
+    url_name: str
+    capability: str | None
+    order: int
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A block on the dashboard: shown to users who hold `capability` somewhere."""
+
+    name: str
+    template: str
+    capability: str
+    context: Callable[[HttpRequest], dict[str, Any]]
+    order: int
+
+
+@dataclass(frozen=True)
+class DemoSeeder:
+    """Adds an app's part of the demo data; called by `manage.py seed_demo` in order."""
+
+    name: str
+    seed: Callable[[Any], None]
+    order: int
+
+
+NAVIGATION: list[NavItem] = []
+DASHBOARD_PANELS: list[DashboardPanel] = []
+DEMO_SEEDERS: list[DemoSeeder] = []
+
+
+def _add(registry: list, item: Any) -> None:
+    if any(existing == item for existing in registry):
+        return
+    registry.append(item)
+    registry.sort(key=lambda entry: entry.order)
+
+
+def register_nav(*, label: Any, url_name: str, capability: str | None, order: int) -> None:
+    _add(NAVIGATION, NavItem(label, url_name, capability, order))
+
+
+def register_dashboard_panel(
+    *,
+    name: str,
+    template: str,
+    capability: str,
+    context: Callable[[HttpRequest], dict[str, Any]],
+    order: int,
+) -> None:
+    _add(DASHBOARD_PANELS, DashboardPanel(name, template, capability, context, order))
+
+
+def register_demo_seeder(*, name: str, seed: Callable[[Any], None], order: int) -> None:
+    _add(DEMO_SEEDERS, DemoSeeder(name, seed, order))

@@ -1,0 +1,62 @@
+"""Kernel views: dashboard, organisations, health. Thin: check, call a selector, render."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.i18n import set_language as django_set_language
+
+from branchwork import health, selectors
+from branchwork.access import get_visible_or_404, requires, scope_for
+from branchwork.models import Organisation
+from branchwork.registry import DASHBOARD_PANELS
+
+
+@requires()
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    panels = [
+        {"template": panel.template, **panel.context(request)}
+        for panel in DASHBOARD_PANELS
+        if scope.has(panel.capability)
+    ]
+    return render(request, "branchwork/dashboard.html", {"panels": panels})
+
+
+@requires("branchwork.view_organisation")
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "branchwork/organisation_list.html",
+        {"organisations": selectors.organisations_for(request.user)},
+    )
+
+
+@requires("branchwork.view_organisation")
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_visible_or_404(
+        Organisation, request.user, "branchwork.view_organisation", pk=pk
+    )
+    context = {"organisation": organisation}
+    context.update(selectors.organisation_detail(request.user, organisation))
+    return render(request, "branchwork/organisation_detail.html", context)
+
+
+@requires(public=True)
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    healthy, checks = health.run_checks()
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )
+
+
+# Django's own views, wrapped so that they too declare who may use them.
+login = requires(public=True)(auth_views.LoginView.as_view(redirect_authenticated_user=True))
+logout = requires(public=True)(auth_views.LogoutView.as_view())
+password_change = requires()(auth_views.PasswordChangeView.as_view())
+password_change_done = requires()(auth_views.PasswordChangeDoneView.as_view())
+set_language = requires(public=True)(django_set_language)

@@ -1,0 +1,1 @@
+"""Models of the meetings app (built by its own issue)."""

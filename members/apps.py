@@ -1,0 +1,44 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MembersConfig(AppConfig):
+    name = "members"
+    verbose_name = _("Members")
+
+    def ready(self) -> None:
+        from branchwork.access import register_capabilities
+        from branchwork.models import Role
+        from branchwork.registry import (
+            register_dashboard_panel,
+            register_demo_seeder,
+            register_nav,
+        )
+        from members import demo, selectors
+
+        register_capabilities(
+            {
+                # Names and the roster: people of the branch, not viewers.
+                "members.view": [Role.ADMIN, Role.SECRETARY, Role.COMMITTEE, Role.MEMBER],
+                # Phone, e-mail, birth date: those who manage the branch.
+                "members.view_private": [Role.ADMIN, Role.SECRETARY],
+                "members.change": [Role.ADMIN, Role.SECRETARY],
+                # Numbers without names: everyone, viewers included.
+                "members.view_counts": [
+                    Role.ADMIN,
+                    Role.SECRETARY,
+                    Role.COMMITTEE,
+                    Role.MEMBER,
+                    Role.VIEWER,
+                ],
+            }
+        )
+        register_nav(label=_("Members"), url_name="member-list", capability="members.view", order=10)
+        register_dashboard_panel(
+            name="members-by-stage",
+            template="members/panels/by_stage.html",
+            capability="members.view_counts",
+            context=selectors.stage_counts_panel,
+            order=10,
+        )
+        register_demo_seeder(name="members", seed=demo.seed_members, order=10)

@@ -1,0 +1,1 @@
+"""Models of the pledges app (built by its own issue)."""
