@@ -24,9 +24,7 @@ class BranchworkConfig(AppConfig):
                 "branchwork.view_roles": [Role.ADMIN, Role.SECRETARY],
             }
         )
-        register_nav(
-            label=_("Dashboard"), url_name="dashboard", capability=None, order=0
-        )
+        register_nav(label=_("Dashboard"), url_name="dashboard", capability=None, order=0)
         register_nav(
             label=_("Organisation"),
             url_name="organisation-list",

@@ -23,9 +23,11 @@ def check_cache() -> None:
 
 
 def check_broker() -> None:
+    from django.conf import settings
+
     from branchwork.celery import app
 
-    with app.connection_for_write() as conn:
+    with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
 
 

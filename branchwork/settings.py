@@ -37,7 +37,9 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be one of {sorted(_TRUE | _FALSE - {''})}, not {raw!r}")
+    raise ImproperlyConfigured(
+        f"{name} must be one of {sorted(_TRUE | _FALSE - {''})}, not {raw!r}"
+    )
 
 
 def env_int(name: str, default: int, *, minimum: int = 0) -> int:

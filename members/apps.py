@@ -33,7 +33,9 @@ class MembersConfig(AppConfig):
                 ],
             }
         )
-        register_nav(label=_("Members"), url_name="member-list", capability="members.view", order=10)
+        register_nav(
+            label=_("Members"), url_name="member-list", capability="members.view", order=10
+        )
         register_dashboard_panel(
             name="members-by-stage",
             template="members/panels/by_stage.html",
