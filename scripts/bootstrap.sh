@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 export UV_PYTHON_DOWNLOADS=never   # use the machine's Python; never download one
+export UV_SYSTEM_CERTS="${UV_SYSTEM_CERTS:-1}"   # trust the system CA store, as pip and apt do
 UV_VERSION="0.13.9"
 
 python_bin() {

@@ -70,8 +70,10 @@ def test_no_cdn_in_templates_or_static():
     offenders = []
     for folder in ("templates", "static"):
         for path in (ROOT / folder).rglob("*"):
-            if path.is_file() and path.suffix in {".html", ".css", ".js"} and re.search(
-                r"(src|href)=[\"']?(https?:)?//", path.read_text(errors="ignore")
+            if (
+                path.is_file()
+                and path.suffix in {".html", ".css", ".js"}
+                and re.search(r"(src|href)=[\"']?(https?:)?//", path.read_text(errors="ignore"))
             ):
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []

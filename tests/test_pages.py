@@ -93,3 +93,12 @@ def test_query_count_does_not_grow_with_rows(name, persona, world, login):
     many = count_queries()
     assert few == many, f"{few} queries at 5 rows, {many} at 50"
     assert many <= 10
+
+
+def test_browser_language_does_not_override_the_chinese_default(world, login):
+    client = login(world, "secretary_a")
+    page = text(client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"))
+    assert '<html lang="zh-hans">' in page and "工作台" in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = text(client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="zh-CN"))
+    assert '<html lang="en">' in page
