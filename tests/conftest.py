@@ -22,6 +22,7 @@ from django.db import connection
 from branchwork import services
 from branchwork.models import Organisation, Role
 from tests.factories import MemberFactory
+from tests.matrix import PERSONAS
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "persona-password-2026"
@@ -53,19 +54,6 @@ class World:
         if name in users:
             return users[name]
         raise AttributeError(name)
-
-
-PERSONAS = [
-    "anonymous",
-    "member_a",
-    "teacher_a",
-    "secretary_a",
-    "secretary_a2",
-    "admin_a",
-    "principal_a",
-    "secretary_b",
-    "deactivated",
-]
 
 
 @pytest.fixture
