@@ -22,7 +22,6 @@ from django.db import connection
 from branchwork import services
 from branchwork.models import Organisation, Role
 from tests.factories import MemberFactory
-from tests.matrix import PERSONAS
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "persona-password-2026"

@@ -50,10 +50,7 @@ def _check(world, login, name: str, method: str) -> list[str]:
     failures = []
     for persona in PERSONAS:
         client = login(world, persona)
-        if method == "GET":
-            response = client.get(url)
-        else:
-            response = client.post(url, entry.post)
+        response = client.get(url) if method == "GET" else client.post(url, entry.post)
         if response.status_code != expected[persona]:
             failures.append(f"{persona}: {response.status_code} != {expected[persona]}")
         elif (

@@ -4,19 +4,19 @@ from tests.matrix import PERSONAS, SIGNED_IN, Entry, everyone, table
 
 MATRIX = {
     "dashboard": Entry(everyone(200)),
-    "healthz": Entry({p: 200 for p in PERSONAS}),
+    "healthz": Entry(dict.fromkeys(PERSONAS, 200)),
     "login": Entry({p: (302 if p in SIGNED_IN else 200) for p in PERSONAS}),
     # Logging out is a POST (Django 5); a GET is refused for everyone.
-    "logout": Entry({p: 405 for p in PERSONAS}),
+    "logout": Entry(dict.fromkeys(PERSONAS, 405)),
     # A POST with nothing in it: the form answers with its errors, nothing changes.
     "password_change": Entry(everyone(200), post={}, post_expected=everyone(200)),
     "password_change_done": Entry(everyone(200)),
     # A GET changes nothing and just sends the user back.
     "set_language": Entry(
-        {p: 302 for p in PERSONAS},
+        dict.fromkeys(PERSONAS, 302),
         query="?next=/",
         post={"language": "en", "next": "/"},
-        post_expected={p: 302 for p in PERSONAS},
+        post_expected=dict.fromkeys(PERSONAS, 302),
     ),
     "organisation-list": Entry(everyone(200)),
     "organisation-detail": Entry(
