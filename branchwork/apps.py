@@ -22,6 +22,9 @@ class BranchworkConfig(AppConfig):
                 "branchwork.dashboard": everyone,
                 "branchwork.view_organisation": everyone,
                 "branchwork.view_roles": [Role.ADMIN, Role.SECRETARY],
+                "branchwork.inbox": everyone,
+                "branchwork.operations": [Role.ADMIN],
+                "branchwork.manage_robots": [Role.ADMIN],
             }
         )
         register_nav(label=_("Dashboard"), url_name="dashboard", capability=None, order=0)
@@ -30,6 +33,9 @@ class BranchworkConfig(AppConfig):
             url_name="organisation-list",
             capability="branchwork.view_organisation",
             order=90,
+        )
+        register_nav(
+            label=_("Outbox"), url_name="outbox", capability="branchwork.operations", order=95
         )
         register_dashboard_panel(
             name="my-organisations",

@@ -16,10 +16,14 @@ def setup_periodic_tasks(sender: Celery, **kwargs) -> None:
     """The beat schedule, defined here and nowhere else."""
     from django.conf import settings
 
-    from branchwork.tasks import heartbeat
+    from branchwork.tasks import heartbeat, sweep
 
     sender.add_periodic_task(
         float(settings.BRANCHWORK_HEARTBEAT_SECONDS),
         heartbeat.s(),
         name="branchwork.heartbeat",
+    )
+    # The reminder sweep; it also re-queues deliveries whose retry time has come.
+    sender.add_periodic_task(
+        float(settings.REMINDER_SWEEP_MINUTES * 60), sweep.s(), name="branchwork.sweep"
     )

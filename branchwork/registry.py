@@ -70,3 +70,28 @@ def register_dashboard_panel(
 
 def register_demo_seeder(*, name: str, seed: Callable[[Any], None], order: int) -> None:
     _add(DEMO_SEEDERS, DemoSeeder(name, seed, order))
+
+
+@dataclass(frozen=True)
+class ReminderRule:
+    """A kind of reminder an app contributes (its `reminders.py`).
+
+    `evaluate(today)` returns the occasions due on `today`: each names its subject, the
+    date it is about, the organisation it belongs to, the users to tell, and the text.
+    It runs inside `translation.override(settings.LANGUAGE_CODE)`, so texts are Chinese.
+    """
+
+    name: str
+    label: Any  # lazy translation, shown in preferences and the operations view
+    evaluate: Callable[[Any], list[Any]]
+    robots: bool = False  # also post to the organisation's group robots
+    order: int = 100
+
+
+REMINDER_RULES: list[ReminderRule] = []
+
+
+def register_reminder_rule(
+    *, name: str, label: Any, evaluate: Callable, robots: bool = False, order: int = 100
+) -> None:
+    _add(REMINDER_RULES, ReminderRule(name, label, evaluate, robots, order))

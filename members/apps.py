@@ -13,8 +13,9 @@ class MembersConfig(AppConfig):
             register_dashboard_panel,
             register_demo_seeder,
             register_nav,
+            register_reminder_rule,
         )
-        from members import demo, selectors
+        from members import demo, reminders, selectors
 
         register_capabilities(
             {
@@ -50,3 +51,21 @@ class MembersConfig(AppConfig):
             order=10,
         )
         register_demo_seeder(name="members", seed=demo.seed_members, order=10)
+        register_reminder_rule(
+            name="members.pipeline_deadline",
+            label=_("Development pipeline deadlines"),
+            evaluate=reminders.pipeline_deadlines,
+            order=10,
+        )
+        register_reminder_rule(
+            name="members.political_birthday",
+            label=_("My political birthday"),
+            evaluate=reminders.political_birthdays,
+            order=11,
+        )
+        register_reminder_rule(
+            name="members.birthday_list",
+            label=_("Political birthdays of the month (secretaries)"),
+            evaluate=reminders.birthday_lists,
+            order=12,
+        )
