@@ -25,6 +25,12 @@ class BranchworkConfig(AppConfig):
                 "branchwork.inbox": everyone,
                 "branchwork.operations": [Role.ADMIN],
                 "branchwork.manage_robots": [Role.ADMIN],
+                "reports.view": everyone,
+                "reports.branch": [Role.ADMIN, Role.SECRETARY, Role.VIEWER],
+                "reports.school": [Role.ADMIN, Role.VIEWER],
+                "reports.member": [Role.ADMIN, Role.SECRETARY],
+                "reports.minutes": [Role.ADMIN, Role.SECRETARY, Role.COMMITTEE],
+                "reports.narrative": [Role.ADMIN, Role.SECRETARY],
             }
         )
         register_nav(label=_("Dashboard"), url_name="dashboard", capability=None, order=0)

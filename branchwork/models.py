@@ -381,3 +381,93 @@ class NotificationPreference(models.Model):
 
     def allows(self, rule: str, channel: str) -> bool:
         return f"{rule}:{channel}" not in self.muted
+
+
+# --- Reports ---------------------------------------------------------------------------
+
+
+class ReportFileQuerySet(ScopedQuerySet):
+    """Who may see a stored report: the principal (viewer) branch and school reports, the
+    secretary her branch's, a member her own record (see README "Reports")."""
+
+    def scope_condition(self, scope, capability):
+        return (
+            models.Q(kind="branch", organisation_id__in=scope.organisation_ids("reports.branch"))
+            | models.Q(kind="school", organisation_id__in=scope.organisation_ids("reports.school"))
+            | models.Q(kind="member", organisation_id__in=scope.organisation_ids("reports.member"))
+            | models.Q(kind="member", subject_user_id=scope.user_id)
+            | models.Q(
+                kind="minutes", organisation_id__in=scope.organisation_ids("reports.minutes")
+            )
+        )
+
+
+class ReportFile(models.Model):
+    """A generated PDF with who asked for it, when, and for what."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Generating")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("report"), max_length=20)
+    subject_id = models.PositiveBigIntegerField()
+    subject_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    parameters = models.JSONField(default=dict, blank=True)
+    state = models.CharField(
+        _("status"), max_length=20, choices=State.choices, default=State.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=100, blank=True)
+    error = models.TextField(blank=True)
+    file = models.FileField(upload_to="reports/%Y/", blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    replaced = models.BooleanField(_("replaced"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ReportFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report file")
+        verbose_name_plural = _("report files")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["kind", "subject_id", "year"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportNarrative(models.Model):
+    """The secretary's own words for a year's report: summary, problems found, plans."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    summary = models.TextField(_("summary of the year"), blank=True)
+    problems = models.TextField(_("problems found"), blank=True)
+    plans = models.TextField(_("plans for next year"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report narrative")
+        verbose_name_plural = _("report narratives")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="one_narrative_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year}"

@@ -95,3 +95,49 @@ def register_reminder_rule(
     *, name: str, label: Any, evaluate: Callable, robots: bool = False, order: int = 100
 ) -> None:
     _add(REMINDER_RULES, ReminderRule(name, label, evaluate, robots, order))
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A chapter an app contributes to a report ("branch", "school" or "member").
+
+    `context(subject, year)` gets the branch / school Organisation or the Member and
+    returns what `template` needs; it must not reveal students' names (branch and school
+    reports are read by viewers).
+    """
+
+    report: str
+    name: str
+    title: Any
+    template: str
+    context: Callable[[Any, int], dict[str, Any]]
+    order: int
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    """A kind of PDF document besides the kernel's branch and school reports (the member
+    record, meeting minutes).
+
+    `build(subject_id, year, progress, head_only=False)` returns (organisation, title,
+    template, context, subject_user_id); with head_only=True it may skip the context.
+    It raises Http404 for an unknown subject.
+    """
+
+    name: str
+    label: Any
+    build: Callable[..., tuple[Any, str, str, dict[str, Any]]]
+
+
+REPORT_SECTIONS: list[ReportSection] = []
+REPORT_KINDS: dict[str, ReportKind] = {}
+
+
+def register_report_section(
+    *, report: str, name: str, title: Any, template: str, context: Callable, order: int
+) -> None:
+    _add(REPORT_SECTIONS, ReportSection(report, name, title, template, context, order))
+
+
+def register_report_kind(*, name: str, label: Any, build: Callable) -> None:
+    REPORT_KINDS[name] = ReportKind(name, label, build)

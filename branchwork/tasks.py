@@ -21,3 +21,18 @@ def sweep() -> dict:
 @shared_task(name="branchwork.deliver")
 def deliver(delivery_id: int) -> str:
     return reminders.deliver(delivery_id)
+
+
+@shared_task(name="branchwork.generate_report")
+def generate_report(report_id: int) -> str:
+    from branchwork import reports
+
+    return reports.generate(report_id)
+
+
+@shared_task(name="branchwork.pregenerate_reports")
+def pregenerate_reports() -> int:
+    """January: last year's branch reports, ready before anyone asks."""
+    from branchwork import reports
+
+    return reports.pregenerate_last_year()

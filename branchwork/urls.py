@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from branchwork import notify_views, views
+from branchwork import notify_views, report_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -22,6 +22,15 @@ urlpatterns = [
     path("outbox/<int:pk>/retry/", notify_views.outbox_retry, name="outbox-retry"),
     path("robots/", notify_views.robots, name="robots"),
     path("robots/<int:pk>/off/", notify_views.robot_delete, name="robot-off"),
+    path("reports/", report_views.report_list, name="reports"),
+    path("reports/generate/", report_views.report_generate, name="report-generate"),
+    path("reports/<int:pk>/", report_views.report_status, name="report-status"),
+    path("reports/<int:pk>/download/", report_views.report_download, name="report-download"),
+    path(
+        "reports/narrative/<int:pk>/<int:year>/",
+        report_views.report_narrative,
+        name="report-narrative",
+    ),
     path("members/", include("members.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,8 +14,10 @@ class MembersConfig(AppConfig):
             register_demo_seeder,
             register_nav,
             register_reminder_rule,
+            register_report_kind,
+            register_report_section,
         )
-        from members import demo, reminders, selectors
+        from members import demo, reminders, reports, selectors
 
         register_capabilities(
             {
@@ -51,6 +53,21 @@ class MembersConfig(AppConfig):
             order=10,
         )
         register_demo_seeder(name="members", seed=demo.seed_members, order=10)
+        for report in ("branch", "school"):
+            register_report_section(
+                report=report, name="members", title=_("Members and changes"),
+                template="members/report_members.html", context=reports.basic_facts, order=10,
+            )  # fmt: skip
+            register_report_section(
+                report=report, name="pipeline", title=_("Development of new members"),
+                template="members/report_pipeline.html", context=reports.pipeline, order=60,
+            )  # fmt: skip
+        register_report_section(
+            report="member", name="member", title=_("Personal record"),
+            template="members/report_member.html", context=reports.member_facts, order=10,
+        )  # fmt: skip
+        register_report_kind(name="member", label=_("Member annual record"),
+                             build=reports.member_record)  # fmt: skip
         register_reminder_rule(
             name="members.pipeline_deadline",
             label=_("Development pipeline deadlines"),
