@@ -271,11 +271,11 @@ def set_attendance(
             continue
         AttendanceStatus(change.status)
         text = change.reason.strip()
-        if change.status in (AttendanceStatus.LEAVE, AttendanceStatus.ABSENT) and not text:
-            if change.status == AttendanceStatus.LEAVE:
-                raise ValidationError(
-                    _("%(name)s is on leave: give the reason.") % {"name": record.display_name}
-                )
+        if change.status == AttendanceStatus.LEAVE and not text:
+            # 请假 is excused only with its reason; an absence may be unexplained.
+            raise ValidationError(
+                _("%(name)s is on leave: give the reason.") % {"name": record.display_name}
+            )
         if (record.status, record.reason) == (change.status, text):
             continue
         record.status = change.status

@@ -290,7 +290,14 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         form = AttachmentForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                services.add_attachment(meeting=meeting, by=request.user, **form.cleaned_data)
+                data = form.cleaned_data
+                services.add_attachment(
+                    meeting=meeting,
+                    kind=data["kind"],
+                    upload=data["file"],
+                    by=request.user,
+                    correction_reason=data["correction_reason"],
+                )
             except ValidationError as error:
                 _errors(request, error)
             else:
