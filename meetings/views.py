@@ -44,6 +44,11 @@ def _year(request: HttpRequest, default: int) -> int:
     return year if 2000 <= year <= 2100 else default
 
 
+def _posted(request: HttpRequest):
+    """The POST data, or None for a GET (an empty POST is still a submitted form)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _errors(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
@@ -71,7 +76,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @requires("meetings.change")
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    form = MeetingForm(request.POST or None, user=request.user)
+    form = MeetingForm(_posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -116,7 +121,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     initial["starts_at"] = timezone.localtime(meeting.starts_at)
     initial["ends_at"] = meeting.ends_at and timezone.localtime(meeting.ends_at)
-    form = MeetingForm(request.POST or None, user=request.user, meeting=meeting, initial=initial)
+    form = MeetingForm(_posted(request), user=request.user, meeting=meeting, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = data.pop("correction_reason", "")
@@ -160,7 +165,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     records = list(
         meeting.attendance.select_related("member").order_by("member__name", "guest_name", "id")
     )
-    form = AttendanceForm(request.POST or None, meeting=meeting, records=records, user=request.user)
+    form = AttendanceForm(_posted(request), meeting=meeting, records=records, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         changes = [
@@ -310,11 +315,19 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("meetings.view")
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = get_visible_or_404(Attachment, request.user, "meetings.view", pk=pk)
-    return file_response(
+    streamed = file_response(
         attachment.file,
         download_name=attachment.original_name,
         content_type=attachment.content_type,
     )
+    # Attachments are at most 10 MB: sent whole, the file is closed before the view returns,
+    # even for a client that never reads the body (a streamed file stays open until read).
+    body = b"".join(streamed.streaming_content)
+    attachment.file.close()  # not streamed.close(): that would signal request_finished
+    response = HttpResponse(body, content_type=streamed["Content-Type"])
+    for header in ("Content-Disposition", "X-Content-Type-Options", "Content-Security-Policy"):
+        response[header] = streamed[header]
+    return response
 
 
 @requires("meetings.view")
@@ -462,7 +475,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     school = next((s for s in schools if s.id == chosen), schools[0])
     terms = selectors.terms_for(school.id)
     form = RulesForm(
-        request.POST or None,
+        _posted(request),
         rules=selectors.rules_for(school.id),
         initial={
             "spring_starts_month": terms.spring_starts_month,
