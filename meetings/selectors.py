@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -354,16 +354,19 @@ def compliance(
         for row in rows
     ]
 
-    # (branch, type) → the days of its held and planned meetings.
-    held_days: dict[tuple[int, str], list[datetime.date]] = defaultdict(list)
-    planned_days: dict[tuple[int, str], list[datetime.date]] = defaultdict(list)
+    # (branch, type, period key) → how many meetings were held / are planned in it.
+    held: Counter[tuple[int, str, str]] = Counter()
+    planned: Counter[tuple[int, str, str]] = Counter()
     by_branch: dict[int, list[MeetingFacts]] = defaultdict(list)
     for m in meetings:
         if m.branch_id is None:
             continue
-        target = planned_days if m.status == MeetingStatus.PLANNED else held_days
-        target[(m.branch_id, m.meeting_type)].append(m.day)
-        if start <= m.day and m.day.year == year:
+        target = planned if m.status == MeetingStatus.PLANNED else held
+        for p in periods.get(m.meeting_type, ()):
+            if p.start <= m.day <= p.end:
+                target[(m.branch_id, m.meeting_type, p.key)] += 1
+                break
+        if m.day.year == year:
             by_branch[m.branch_id].append(m)
 
     report_branches = []
@@ -377,16 +380,14 @@ def compliance(
             )
             if per_period == 0:
                 continue  # a branch without party groups holds no 党小组会
-            held = held_days[(branch.id, meeting_type)]
-            planned = planned_days[(branch.id, meeting_type)]
             types.append(
                 TypeCompliance(
                     rule=rule,
                     periods=[
                         PeriodCompliance(
                             period=p,
-                            held=(n := sum(1 for d in held if p.contains(d))),
-                            planned=sum(1 for d in planned if p.contains(d)),
+                            held=(n := held[(branch.id, meeting_type, p.key)]),
+                            planned=planned[(branch.id, meeting_type, p.key)],
                             required=per_period,
                             status=status_of(p, held=n, required=per_period, today=today),
                         )

@@ -370,8 +370,10 @@ def compliance(request: HttpRequest) -> HttpResponse:
     except ValueError:
         chosen = 0
     organisation = next((o for o in choices if o.id == chosen), choices[0])
-    # Names with attendance rates are for those who run the branch, not for viewers.
-    with_members = scope_for(request.user).has_in("meetings.change", organisation)
+    # A school shows branches and periods; one branch adds each meeting and, for those who
+    # run the branch (not viewers), each member's attendance.
+    per_meeting = organisation.kind == Organisation.Kind.BRANCH
+    with_members = per_meeting and scope_for(request.user).has_in("meetings.change", organisation)
     report = selectors.compliance(
         organisation=organisation, year=year, today=today, with_members=with_members
     )
@@ -385,6 +387,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": range(today.year - 4, today.year + 2),
             "with_members": with_members,
+            "per_meeting": per_meeting,
             "can_view_meetings": scope_for(request.user).has_in("meetings.view", organisation),
         },
     )
