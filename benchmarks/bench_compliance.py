@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "branchwork.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -66,7 +66,10 @@ def build() -> tuple[Organisation, object]:
         )
         groups = [
             kernel.create_organisation(
-                name=f"第{b + 1}-{g + 1}党小组", slug=f"bench-b{b}-g{g}", kind="group", parent=branch
+                name=f"第{b + 1}-{g + 1}党小组",
+                slug=f"bench-b{b}-g{g}",
+                kind="group",
+                parent=branch,
             )
             for g in range(GROUPS_PER_BRANCH)
         ]
@@ -85,9 +88,7 @@ def build() -> tuple[Organisation, object]:
             for n in range(MEETINGS_PER_BRANCH_YEAR):
                 meeting_type = types[n % len(types)]
                 organisation = groups[n % 2] if meeting_type == MeetingType.GROUP else branch
-                start = datetime.datetime(
-                    year, 1 + n % 12, 1 + rng.randrange(27), 15, tzinfo=tz
-                )
+                start = datetime.datetime(year, 1 + n % 12, 1 + rng.randrange(27), 15, tzinfo=tz)
                 meeting_rows.append(
                     Meeting(
                         organisation=organisation,

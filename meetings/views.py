@@ -388,6 +388,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
             "years": range(today.year - 4, today.year + 2),
             "with_members": with_members,
             "per_meeting": per_meeting,
+            "can_configure": scope_for(request.user).has("meetings.configure"),
             "can_view_meetings": scope_for(request.user).has_in("meetings.view", organisation),
         },
     )

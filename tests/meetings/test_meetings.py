@@ -300,3 +300,30 @@ def test_dashboard_panels_for_secretary_and_member(world, login):
     assert "本期三会一课" in page and "主题党日" in page
     page = text(login(world, "teacher_a").get(reverse("dashboard")))
     assert "我的近期会议" in page and "下周主题党日" in page and "本期三会一课" not in page
+
+
+@pytest.mark.parametrize("persona", ["secretary_a", "teacher_a", "admin_a"])
+def test_dashboard_query_count_does_not_grow_with_meetings(persona, world, login):
+    client = login(world, persona)
+    url = reverse("dashboard")
+
+    def count() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    def make(n: int) -> None:
+        for i in range(n):
+            m = MeetingFactory(
+                organisation=world.branch_a1,
+                starts_at=timezone.now() + datetime.timedelta(days=i - n // 2),
+                status="planned" if i >= n // 2 else "held",
+            )
+            AttendanceFactory(meeting=m, member=world.teacher_a.member)
+
+    make(5)
+    few = count()
+    make(45)
+    many = count()
+    assert few == many, f"{few} queries at 5 meetings, {many} at 50"
