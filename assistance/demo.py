@@ -26,8 +26,28 @@ from assistance.models import (
 from members.models import Member, Stage
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = ["小雨", "子轩", "梓涵", "浩然", "欣怡", "宇轩", "雨桐", "俊熙", "诗涵", "一诺",
-         "明轩", "可馨", "思源", "佳琪", "天佑", "语嫣", "博文", "若曦", "家豪", "紫萱"]
+GIVEN = [
+    "小雨",
+    "子轩",
+    "梓涵",
+    "浩然",
+    "欣怡",
+    "宇轩",
+    "雨桐",
+    "俊熙",
+    "诗涵",
+    "一诺",
+    "明轩",
+    "可馨",
+    "思源",
+    "佳琪",
+    "天佑",
+    "语嫣",
+    "博文",
+    "若曦",
+    "家豪",
+    "紫萱",
+]
 GOALS = {
     Reason.LEARNING: ("数学计算基础薄弱，期末数学达到及格线", "每周两次课后辅导，错题本每周检查"),
     Reason.PSYCHOLOGICAL: ("缓解考试焦虑，愿意在课堂上发言", "每两周谈心一次，与班主任共同鼓励"),
@@ -104,7 +124,11 @@ def seed_assistance(ctx: Any) -> None:
                 guardian_name=rng.choice(SURNAMES) + rng.choice(["爷爷", "奶奶", "妈妈", "爸爸"]),
                 guardian_phone=f"138{rng.randint(10000000, 99999999)}",
                 family_notes=rng.choice(
-                    ["父母在外务工，与祖辈同住。", "单亲家庭，母亲工作忙。", "家庭和睦，学习基础弱。"]
+                    [
+                        "父母在外务工，与祖辈同住。",
+                        "单亲家庭，母亲工作忙。",
+                        "家庭和睦，学习基础弱。",
+                    ]
                 ),
             )
             _save(ctx, student)
@@ -174,6 +198,8 @@ def _seed_assessments(ctx, rng, pairing, started, term_start, today) -> None:
                     assessed_on=date,
                     results=scores,
                     progress=Progress.BETTER if step else Progress.SAME,
-                    assessment="学习态度明显端正，基础题正确率提高。" if step else "基础较弱，需持续辅导。",
+                    assessment="学习态度明显端正，基础题正确率提高。"
+                    if step
+                    else "基础较弱，需持续辅导。",
                 ),
             )

@@ -76,7 +76,7 @@ class StudentGender(models.TextChoices):
 
 
 class PairingStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", _("In progress")
     CLOSED = "closed", _("Closed")
 
 
@@ -165,9 +165,7 @@ class Student(models.Model):
         related_name="students",
     )
     name = models.CharField(_("name"), max_length=50)
-    gender = models.CharField(
-        _("gender"), max_length=1, choices=StudentGender.choices, blank=True
-    )
+    gender = models.CharField(_("gender"), max_length=1, choices=StudentGender.choices, blank=True)
     grade = models.PositiveSmallIntegerField(_("grade"))
     class_number = models.PositiveSmallIntegerField(_("class"), null=True, blank=True)
     school_year = models.CharField(
@@ -276,7 +274,10 @@ class Pairing(models.Model):
                 violation_error_message=_("This student already has an active pairing."),
             )
         ]
-        indexes = [models.Index(fields=["branch", "status"]), models.Index(fields=["mentor", "status"])]
+        indexes = [
+            models.Index(fields=["branch", "status"]),
+            models.Index(fields=["mentor", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.mentor} · {self.student}"

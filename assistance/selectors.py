@@ -36,7 +36,10 @@ COUNTS = "assistance.view_counts"
 
 def _rules(school_ids: set[int]) -> dict[int, AssistanceSettings]:
     """Settings per school in one query, defaults for schools without a row."""
-    found = {s.organisation_id: s for s in AssistanceSettings.objects.filter(organisation_id__in=school_ids)}
+    found = {
+        s.organisation_id: s
+        for s in AssistanceSettings.objects.filter(organisation_id__in=school_ids)
+    }
     return {sid: found.get(sid) or AssistanceSettings(organisation_id=sid) for sid in school_ids}
 
 
@@ -207,8 +210,7 @@ def pairing_page(pairing: Pairing) -> dict[str, Any]:
     chart = charts.line_chart(
         x_labels=[a.term for a in assessments],
         series=[
-            charts.Series(label=s, values=[a.results.get(s) for a in assessments])
-            for s in subjects
+            charts.Series(label=s, values=[a.results.get(s) for a in assessments]) for s in subjects
         ],
         title=_("Results by term"),
         y_min=0,

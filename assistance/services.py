@@ -55,9 +55,7 @@ def save_student(*, student: Student, by: Any) -> Student:
     if student.status == StudentStatus.IN_SCHOOL:
         student.left_on = None
     elif student.left_on is None:
-        raise ValidationError(
-            {"left_on": _("Give the date the student left or graduated.")}
-        )
+        raise ValidationError({"left_on": _("Give the date the student left or graduated.")})
     student.full_clean()
     student.save()
     if student.status != StudentStatus.IN_SCHOOL:
@@ -263,9 +261,9 @@ def record_assessment(
 def anonymisable(*, today: datetime.date) -> list[Student]:
     """Students who left or graduated longer ago than their school's retention period."""
     due = []
-    candidates = Student.objects.filter(
-        anonymised_at__isnull=True, left_on__isnull=False
-    ).exclude(status=StudentStatus.IN_SCHOOL)
+    candidates = Student.objects.filter(anonymised_at__isnull=True, left_on__isnull=False).exclude(
+        status=StudentStatus.IN_SCHOOL
+    )
     rules: dict[int, AssistanceSettings] = {}
     for student in candidates.select_related("school"):
         if student.school_id not in rules:

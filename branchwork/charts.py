@@ -13,7 +13,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.safestring import SafeString, mark_safe
 
-FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
+FONT_FAMILY = (
+    '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
+)
 # Calm, distinguishable on paper and screen; the first is the app's red.
 PALETTE = ("#b22222", "#1f5f99", "#2e7d32", "#8d6e00", "#6a1b9a", "#00838f")
 
@@ -41,7 +43,7 @@ def _frame(width: int, height: int, title: str, body: list[str]) -> SafeString:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label={quoteattr(title)} '
-        f"font-family={quoteattr(FONT_FAMILY)} font-size=\"11\">",
+        f'font-family={quoteattr(FONT_FAMILY)} font-size="11">',
         f"<title>{escape(title)}</title>",
         *body,
         "</svg>",
