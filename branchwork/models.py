@@ -161,3 +161,44 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+
+class ImportBatchQuerySet(ScopedQuerySet):
+    def scope_condition(self, scope, capability):
+        # Only the person who uploaded a file previews and confirms it.
+        return models.Q(uploaded_by_id=scope.user_id)
+
+
+class ImportBatch(models.Model):
+    """An uploaded spreadsheet between its preview and its confirmation.
+
+    The file is validated on upload (preview) and validated again on confirmation, so a
+    change in the database between the two cannot slip past the checks.
+    """
+
+    class State(models.TextChoices):
+        PREVIEWED = "previewed", _("Checked, waiting for confirmation")
+        COMMITTED = "committed", _("Imported")
+        REJECTED = "rejected", _("Refused because of errors")
+
+    kind = models.CharField(max_length=40)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    filename = models.CharField(max_length=200)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PREVIEWED)
+    summary = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename} ({self.get_state_display()})"

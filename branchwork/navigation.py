@@ -15,11 +15,17 @@ def navigation(request: HttpRequest) -> dict:
         return {"nav_items": [], "nav_roles": []}
     scope = scope_for(user)
     current = request.path
-    items = []
-    for item in NAVIGATION:
-        if item.capability is not None and not scope.has(item.capability):
-            continue
-        url = reverse(item.url_name)
-        active = current == url if url == "/" else current.startswith(url)
-        items.append({"label": item.label, "url": url, "active": active})
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "active": False}
+        for item in NAVIGATION
+        if item.capability is None or scope.has(item.capability)
+    ]
+    # The longest URL that the current path starts with is the active section.
+    matches = [
+        i
+        for i in items
+        if current == i["url"] or (i["url"] != "/" and current.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}

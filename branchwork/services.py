@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from branchwork.models import Heartbeat, Organisation, Role, RoleAssignment
+from branchwork.models import Heartbeat, ImportBatch, Organisation, Role, RoleAssignment
 
 
 @transaction.atomic
@@ -66,3 +66,47 @@ def record_heartbeat(*, name: str) -> Heartbeat:
     if not updated:
         Heartbeat.objects.get_or_create(name=name, defaults={"last_seen": now, "count": 1})
     return Heartbeat.objects.get(name=name)
+
+
+def start_import(
+    *, kind: str, organisation: Organisation, user, filename: str, data: bytes
+) -> ImportBatch:
+    """Keep an uploaded spreadsheet until its preview is confirmed (stored under MEDIA_ROOT)."""
+    from django.core.files.base import ContentFile
+
+    from branchwork.imports import MAX_BYTES, FileRefused
+
+    if len(data) > MAX_BYTES:
+        from django.template.defaultfilters import filesizeformat
+        from django.utils.translation import gettext as _
+
+        raise FileRefused(
+            _("The file is %(size)s; at most %(limit)s can be imported.")
+            % {"size": filesizeformat(len(data)), "limit": filesizeformat(MAX_BYTES)}
+        )
+    batch = ImportBatch(
+        kind=kind, organisation=organisation, uploaded_by=user, filename=filename[:200]
+    )
+    batch.file.save("upload.bin", ContentFile(data), save=False)
+    batch.save()
+    return batch
+
+
+def finish_import(*, batch: ImportBatch, result, committed: bool) -> None:
+    batch.state = (
+        ImportBatch.State.COMMITTED
+        if committed
+        else ImportBatch.State.REJECTED
+        if result.errors
+        else ImportBatch.State.PREVIEWED
+    )
+    batch.summary = {
+        "rows": result.rows,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "errors": len(result.errors),
+    }
+    if committed:
+        batch.committed_at = timezone.now()
+    batch.save(update_fields=["state", "summary", "committed_at"])

@@ -23,6 +23,9 @@ class MembersConfig(AppConfig):
                 # Phone, e-mail, birth date: those who manage the branch.
                 "members.view_private": [Role.ADMIN, Role.SECRETARY],
                 "members.change": [Role.ADMIN, Role.SECRETARY],
+                "members.import": [Role.ADMIN, Role.SECRETARY],
+                "members.export": [Role.ADMIN, Role.SECRETARY, Role.COMMITTEE],
+                "members.manage_rules": [Role.ADMIN],
                 # Numbers without names: everyone, viewers included.
                 "members.view_counts": [
                     Role.ADMIN,
@@ -35,6 +38,9 @@ class MembersConfig(AppConfig):
         )
         register_nav(
             label=_("Members"), url_name="member-list", capability="members.view", order=10
+        )
+        register_nav(
+            label=_("Pipeline"), url_name="member-pipeline", capability="members.view", order=11
         )
         register_dashboard_panel(
             name="members-by-stage",

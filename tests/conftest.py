@@ -36,6 +36,13 @@ def _require_postgresql(django_db_setup, django_db_blocker):
         pytest.exit(f"The tests run on PostgreSQL, not {vendor}: use scripts/test.sh", returncode=2)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness is for attackers, not for the hundreds of persona logins
+    of the access matrix; production keeps Django's default hashers."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class World:
     """Two schools: A (branches A1, A2, group A1-1) and B (branch B1)."""
