@@ -155,11 +155,13 @@ class AssessmentForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Excel file (.xlsx)"),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
-    )
+    file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"))
+    school = forms.ModelChoiceField(label=_("School"), queryset=None)
+
+    def __init__(self, *args: Any, schools: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["school"].empty_label = None
+        if len(schools) == 1:
+            self.fields["school"].widget = forms.HiddenInput()
+            self.fields["school"].initial = schools[0].pk

@@ -300,3 +300,23 @@ def anonymise_student(*, student: Student) -> Student:
     )
     Assessment.objects.filter(pairing__student=student).update(assessment="—")
     return student
+
+
+# ---------------------------------------------------------------- imports
+
+
+def import_students(*, data: bytes, filename: str, school: Organisation, user: Any, commit: bool):
+    """Two-phase import of a student list (columns in assistance/resources.py)."""
+    from assistance.resources import StudentImporter
+
+    return StudentImporter(school=school, user=user).run(data, filename, commit=commit)
+
+
+def import_pairings(*, data: bytes, filename: str, school: Organisation, user: Any, commit: bool):
+    """Two-phase import of pairings; every rule of `open_pairing` is checked per row."""
+    from assistance.resources import PairingImporter
+
+    return PairingImporter(school=school, user=user).run(data, filename, commit=commit)
+
+
+IMPORTS = {"students": import_students, "pairings": import_pairings}

@@ -5,19 +5,29 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assistance import selectors, services
 from assistance.exporters import LedgerExporter
-from assistance.forms import AssessmentForm, CloseForm, PairingForm, StudentForm, VisitForm
+from assistance.forms import (
+    AssessmentForm,
+    CloseForm,
+    ImportForm,
+    PairingForm,
+    StudentForm,
+    VisitForm,
+)
 from assistance.models import MANAGE, VIEW_FILE, Pairing, Student, Visit
+from assistance.resources import PAIRING_COLUMNS, STUDENT_COLUMNS
 from assistance.selectors import COUNTS, LEDGER
 from assistance.services import MENTOR_STAGES
+from branchwork import services as kernel_services
 from branchwork.access import get_visible_or_404, requires, scope_for
-from branchwork.models import Organisation
+from branchwork.imports import FileRefused
+from branchwork.models import ImportBatch, Organisation
 from branchwork.uploads import file_response
 from members.models import Member
 
@@ -278,3 +288,76 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
 def access_log(request: HttpRequest) -> HttpResponse:
     entries = selectors.access_log(request.user)[:500]
     return render(request, "assistance/access_log.html", {"entries": entries})
+
+
+# ---------------------------------------------------------------- imports
+
+IMPORT_COLUMNS = {"students": STUDENT_COLUMNS, "pairings": PAIRING_COLUMNS}
+
+
+def _import_context(kind: str) -> dict:
+    if kind not in services.IMPORTS:
+        raise Http404
+    return {"kind": kind, "columns": IMPORT_COLUMNS[kind]}
+
+
+@requires(MANAGE)
+def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
+    """Phase 1: check every row and show errors or a preview; nothing is written."""
+    context = _import_context(kind)
+    schools = _schools(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, schools=schools)
+    context["form"] = form
+    if request.method == "POST" and form.is_valid():
+        upload, school = form.cleaned_data["file"], form.cleaned_data["school"]
+        try:
+            data = upload.read()
+            batch = kernel_services.start_import(
+                kind=f"assistance-{kind}",
+                organisation=school,
+                user=request.user,
+                filename=upload.name,
+                data=data,
+            )
+            result = services.IMPORTS[kind](
+                data=data, filename=batch.filename, school=school, user=request.user, commit=False
+            )
+        except FileRefused as exc:
+            form.add_error("file", exc)
+        else:
+            kernel_services.finish_import(batch=batch, result=result, committed=False)
+            context.update({"batch": batch, "result": result})
+    return render(request, "assistance/import.html", context)
+
+
+@requires(MANAGE)
+def import_confirm(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Phase 2: check the stored file again and write it all in one transaction."""
+    context = _import_context(kind)
+    batch = get_visible_or_404(ImportBatch, request.user, MANAGE, pk=pk, kind=f"assistance-{kind}")
+    if request.method != "POST" or batch.state != ImportBatch.State.PREVIEWED:
+        return redirect("assistance-import", kind=kind)
+    with batch.file.open("rb") as stored:
+        data = stored.read()
+    try:
+        result = services.IMPORTS[kind](
+            data=data, filename=batch.filename, school=batch.organisation, user=request.user,
+            commit=True,
+        )  # fmt: skip
+    except ValidationError as error:
+        # Something changed since the preview (a pairing made on the page): nothing written.
+        messages.error(request, " ".join(error.messages))
+        return redirect("assistance-import", kind=kind)
+    kernel_services.finish_import(batch=batch, result=result, committed=result.committed)
+    if result.committed:
+        messages.success(
+            request,
+            _("Imported %(rows)s rows: %(created)s new, %(updated)s updated, %(unchanged)s "
+              "unchanged.")
+            % {"rows": result.rows, "created": result.created, "updated": result.updated,
+               "unchanged": result.unchanged},
+        )  # fmt: skip
+        return redirect("student-list" if kind == "students" else "assistance-ledger")
+    context.update({"form": ImportForm(schools=_schools(request.user)), "batch": batch,
+                    "result": result})  # fmt: skip
+    return render(request, "assistance/import.html", context)

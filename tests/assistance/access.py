@@ -26,6 +26,18 @@ def _photo_visit(w):
     return visit
 
 
+def _batch(w):
+    from branchwork import services
+
+    return services.start_import(
+        kind="assistance-students",
+        organisation=w.school_a,
+        user=w.deactivated,
+        filename="x.xlsx",
+        data=b"PK",
+    ).pk
+
+
 MATRIX = {
     "assistance-home": Entry(table()),
     "assistance-ledger": Entry(table(member_a=403, teacher_a=403)),
@@ -65,4 +77,19 @@ MATRIX = {
     ),
     "visit-photo": Entry(table(**FILE), args=lambda w: [_photo_visit(w).pk]),
     "student-access-log": Entry(table(**MANAGE)),
+    "assistance-import": Entry(
+        table(**MANAGE),
+        args=lambda w: ["students"],
+        post={"school": ""},
+        post_expected=table(**MANAGE),
+    ),
+    "assistance-import-confirm": Entry(
+        # Only the person who uploaded a file confirms it: everyone else gets 404.
+        table(**MANAGE, secretary_a=404, secretary_a2=404, admin_a=404, secretary_b=404),
+        args=lambda w: ["students", _batch(w)],
+        post={},
+        post_expected=table(
+            **MANAGE, secretary_a=404, secretary_a2=404, admin_a=404, secretary_b=404
+        ),
+    ),
 }
