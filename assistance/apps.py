@@ -29,6 +29,8 @@ class AssistanceConfig(AppConfig):
                     Role.COMMITTEE,
                     Role.MEMBER,
                 ],
+                # Her own active pairings on the dashboard (no organisation lookup).
+                "assistance.mentor": [Role.ADMIN, Role.SECRETARY, Role.COMMITTEE, Role.MEMBER],
                 # Open pairings, edit files, import, read the access log.
                 "assistance.manage": [Role.ADMIN, Role.SECRETARY],
                 # The ledger: names for managers, none for viewers.
@@ -52,7 +54,7 @@ class AssistanceConfig(AppConfig):
         register_dashboard_panel(
             name="assistance-my-pairings",
             template="assistance/panels/my_pairings.html",
-            capability="assistance.view_student",
+            capability="assistance.mentor",
             context=selectors.my_pairings_panel,
             order=5,
         )

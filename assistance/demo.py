@@ -158,7 +158,9 @@ def seed_assistance(ctx: Any) -> None:
 def _seed_visits(ctx, rng, pairing, term_start, today) -> None:
     # Most mentors visit every 2–3 weeks; a few are behind (so "overdue" shows in the demo).
     behind = rng.random() < 0.2
-    day = term_start + datetime.timedelta(days=rng.randint(2, 10))
+    # A term's worth of visits even when the demo is seeded early in a term.
+    first_day = min(term_start, today - datetime.timedelta(days=100))
+    day = first_day + datetime.timedelta(days=rng.randint(2, 10))
     last = today - datetime.timedelta(days=40 if behind else rng.randint(0, 10))
     while day <= last:
         kind = rng.choice(list(CONTENT))

@@ -30,6 +30,8 @@ from branchwork.uploads import UploadPath
 # manager of the files of their organisations (secretary of the branch, organisation admin).
 VIEW_FILE = "assistance.view_student"
 MANAGE = "assistance.manage"
+# A member's own active pairings (her dashboard): the mentor half of VIEW_FILE alone.
+MENTOR = "assistance.mentor"
 
 
 class AssistanceSettings(models.Model):
@@ -206,6 +208,8 @@ class PairingQuerySet(ScopedQuerySet):
     scope_field = "branch_id"
 
     def scope_condition(self, scope: Scope, capability: str) -> Q:
+        if capability == MENTOR:
+            return Q(status=PairingStatus.ACTIVE, mentor__user_id=scope.user_id)
         if capability != VIEW_FILE:
             return super().scope_condition(scope, capability)
         return pairing_condition(scope)

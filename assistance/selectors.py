@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from assistance.models import (
     MANAGE,
+    MENTOR,
     VIEW_FILE,
     Assessment,
     AssistanceSettings,
@@ -22,7 +23,6 @@ from assistance.models import (
     PairingStatus,
     Student,
     StudentAccess,
-    Visit,
 )
 from assistance.services import MENTOR_STAGES
 from branchwork import charts
@@ -92,12 +92,7 @@ def _status_rows(pairings: list[Pairing], today: datetime.date) -> list[PairingS
 def my_pairings(user: Any, *, today: datetime.date | None = None) -> list[PairingStatusRow]:
     """The teacher's own active pairings, the most overdue first."""
     today = today or timezone.localdate()
-    pairings = (
-        Pairing.objects.visible_to(user, VIEW_FILE)
-        .active()
-        .filter(mentor__user_id=user.pk)
-        .select_related("student", "branch")
-    )
+    pairings = Pairing.objects.visible_to(user, MENTOR).select_related("student", "branch")
     rows = _status_rows(list(_with_activity(pairings).order_by("started_on", "id")), today)
     return sorted(rows, key=lambda r: (not r.overdue, r.last_visit or r.pairing.started_on))
 
@@ -113,23 +108,21 @@ def _month_start(today: datetime.date) -> datetime.date:
 def counts(user: Any, *, today: datetime.date | None = None) -> dict[str, Any]:
     """Numbers without names (viewers see these): pairings, visits, outcomes."""
     today = today or timezone.localdate()
-    pairings = Pairing.objects.visible_to(user, COUNTS)
-    totals = pairings.aggregate(
-        active=Count("id", filter=Q(status=PairingStatus.ACTIVE)),
-        closed=Count("id", filter=Q(status=PairingStatus.CLOSED)),
-        **{o.value: Count("id", filter=Q(outcome=o.value)) for o in Outcome},
-    )
-    visits = Visit.objects.visible_to(user, COUNTS)
-    visit_totals = visits.aggregate(
-        this_month=Count("id", filter=Q(date__gte=_month_start(today), date__lte=today)),
-        this_year=Count("id", filter=Q(date__year=today.year)),
+    month = Q(visits__date__gte=_month_start(today), visits__date__lte=today)
+    # One query: pairings joined to their visits, so pairings are counted distinct.
+    totals = Pairing.objects.visible_to(user, COUNTS).aggregate(
+        active=Count("id", distinct=True, filter=Q(status=PairingStatus.ACTIVE)),
+        closed=Count("id", distinct=True, filter=Q(status=PairingStatus.CLOSED)),
+        **{o.value: Count("id", distinct=True, filter=Q(outcome=o.value)) for o in Outcome},
+        visits_this_month=Count("visits", filter=month),
+        visits_this_year=Count("visits", filter=Q(visits__date__year=today.year)),
     )
     return {
         "active": totals["active"],
         "closed": totals["closed"],
         "outcomes": [(o.label, totals[o.value]) for o in Outcome],
-        "visits_this_month": visit_totals["this_month"],
-        "visits_this_year": visit_totals["this_year"],
+        "visits_this_month": totals["visits_this_month"],
+        "visits_this_year": totals["visits_this_year"],
     }
 
 

@@ -16,11 +16,8 @@ urlpatterns = [
     path("pairings/<int:pk>/visit/", views.visit_create, name="visit-create"),
     path("pairings/<int:pk>/assessment/", views.assessment_create, name="assessment-create"),
     path("visits/<int:pk>/photo/", views.visit_photo, name="visit-photo"),
-    path("import/<slug:kind>/", views.import_upload, name="assistance-import"),
-    path(
-        "import/<slug:kind>/<int:pk>/confirm/",
-        views.import_confirm,
-        name="assistance-import-confirm",
-    ),
+    path("import/students/", views.import_upload, {"kind": "students"}, name="student-import"),
+    path("import/pairings/", views.import_upload, {"kind": "pairings"}, name="pairing-import"),
+    path("import/<int:pk>/confirm/", views.import_confirm, name="assistance-import-confirm"),
     path("access-log/", views.access_log, name="student-access-log"),
 ]

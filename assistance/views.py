@@ -48,8 +48,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 def home(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     context = {
-        "rows": selectors.my_pairings(request.user) if scope.has(VIEW_FILE) else [],
-        "is_mentor": hasattr(request.user, "member"),
+        "rows": selectors.my_pairings(request.user),
         "manages": scope.has(MANAGE),
         "can_ledger": scope.has(LEDGER),
         **selectors.secretary_overview(request.user),
@@ -293,6 +292,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- imports
 
 IMPORT_COLUMNS = {"students": STUDENT_COLUMNS, "pairings": PAIRING_COLUMNS}
+IMPORT_PAGES = {"students": "student-import", "pairings": "pairing-import"}
 
 
 def _import_context(kind: str) -> dict:
@@ -331,12 +331,19 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @requires(MANAGE)
-def import_confirm(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Phase 2: check the stored file again and write it all in one transaction."""
+    batch = get_visible_or_404(
+        ImportBatch,
+        request.user,
+        MANAGE,
+        pk=pk,
+        kind__in=[f"assistance-{k}" for k in IMPORT_COLUMNS],
+    )
+    kind = batch.kind.removeprefix("assistance-")
     context = _import_context(kind)
-    batch = get_visible_or_404(ImportBatch, request.user, MANAGE, pk=pk, kind=f"assistance-{kind}")
     if request.method != "POST" or batch.state != ImportBatch.State.PREVIEWED:
-        return redirect("assistance-import", kind=kind)
+        return redirect(IMPORT_PAGES[kind])
     with batch.file.open("rb") as stored:
         data = stored.read()
     try:
@@ -347,7 +354,7 @@ def import_confirm(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     except ValidationError as error:
         # Something changed since the preview (a pairing made on the page): nothing written.
         messages.error(request, " ".join(error.messages))
-        return redirect("assistance-import", kind=kind)
+        return redirect(IMPORT_PAGES[kind])
     kernel_services.finish_import(batch=batch, result=result, committed=result.committed)
     if result.committed:
         messages.success(

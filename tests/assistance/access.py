@@ -77,16 +77,12 @@ MATRIX = {
     ),
     "visit-photo": Entry(table(**FILE), args=lambda w: [_photo_visit(w).pk]),
     "student-access-log": Entry(table(**MANAGE)),
-    "assistance-import": Entry(
-        table(**MANAGE),
-        args=lambda w: ["students"],
-        post={"school": ""},
-        post_expected=table(**MANAGE),
-    ),
+    "student-import": Entry(table(**MANAGE), post={"school": ""}, post_expected=table(**MANAGE)),
+    "pairing-import": Entry(table(**MANAGE), post={"school": ""}, post_expected=table(**MANAGE)),
     "assistance-import-confirm": Entry(
         # Only the person who uploaded a file confirms it: everyone else gets 404.
         table(**MANAGE, secretary_a=404, secretary_a2=404, admin_a=404, secretary_b=404),
-        args=lambda w: ["students", _batch(w)],
+        args=lambda w: [_batch(w)],
         post={},
         post_expected=table(
             **MANAGE, secretary_a=404, secretary_a2=404, admin_a=404, secretary_b=404

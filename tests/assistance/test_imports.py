@@ -34,13 +34,14 @@ def upload(client, kind, file):
 
     school = Organisation.objects.get(slug="school-a")
     return client.post(
-        reverse("assistance-import", args=[kind]), {"file": file, "school": school.pk}
+        reverse("student-import" if kind == "students" else "pairing-import"),
+        {"file": file, "school": school.pk},
     )
 
 
 def confirm(client, kind, response):
     batch = response.context["batch"]
-    return client.post(reverse("assistance-import-confirm", args=[kind, batch.pk]))
+    return client.post(reverse("assistance-import-confirm", args=[batch.pk]))
 
 
 def test_student_import_previews_then_writes_everything(world, login, settings, tmp_path):
