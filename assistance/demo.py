@@ -138,13 +138,14 @@ def seed_assistance(ctx: Any) -> None:
         rng = random.Random(f"pairing-{student.name}-{mentor.name}")
         reason = rng.choice(list(GOALS))
         goals, plan = GOALS[reason]
+        offset = datetime.timedelta(days=rng.randint(0, 15))  # drawn on every run
         pairing = Pairing.objects.filter(student=student, mentor=mentor).first()
         if pairing is None:
             pairing = Pairing(
                 mentor=mentor,
                 student=student,
                 branch=mentor.organisation,
-                started_on=started,
+                started_on=started + offset,
                 reason=reason,
                 subjects="语文,数学" if reason == Reason.LEARNING else "语文,数学,英语",
                 goals=goals,
@@ -152,7 +153,7 @@ def seed_assistance(ctx: Any) -> None:
             )
             _save(ctx, pairing)
         _seed_visits(ctx, rng, pairing, term_start, today)
-        _seed_assessments(ctx, rng, pairing, started, term_start, today)
+        _seed_assessments(ctx, rng, pairing, pairing.started_on, term_start, today)
 
 
 def _seed_visits(ctx, rng, pairing, term_start, today) -> None:
