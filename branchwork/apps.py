@@ -22,6 +22,15 @@ class BranchworkConfig(AppConfig):
                 "branchwork.dashboard": everyone,
                 "branchwork.view_organisation": everyone,
                 "branchwork.view_roles": [Role.ADMIN, Role.SECRETARY],
+                "branchwork.inbox": everyone,
+                "branchwork.operations": [Role.ADMIN],
+                "branchwork.manage_robots": [Role.ADMIN],
+                "reports.view": everyone,
+                "reports.branch": [Role.ADMIN, Role.SECRETARY, Role.VIEWER],
+                "reports.school": [Role.ADMIN, Role.VIEWER],
+                "reports.member": [Role.ADMIN, Role.SECRETARY],
+                "reports.minutes": [Role.ADMIN, Role.SECRETARY, Role.COMMITTEE],
+                "reports.narrative": [Role.ADMIN, Role.SECRETARY],
             }
         )
         register_nav(label=_("Dashboard"), url_name="dashboard", capability=None, order=0)
@@ -30,6 +39,9 @@ class BranchworkConfig(AppConfig):
             url_name="organisation-list",
             capability="branchwork.view_organisation",
             order=90,
+        )
+        register_nav(
+            label=_("Outbox"), url_name="outbox", capability="branchwork.operations", order=95
         )
         register_dashboard_panel(
             name="my-organisations",

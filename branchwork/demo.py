@@ -66,8 +66,9 @@ def seed_organisations(ctx: Any) -> None:
         user = user_model.objects.filter(username=username).first()
         if user is None:
             user = services.create_user(
-                username=username, password=DEMO_PASSWORD, first_name=display_name
-            )
+                username=username, password=DEMO_PASSWORD, first_name=display_name,
+                email=f"{username}@demo.branchwork.invalid",
+            )  # fmt: skip
             ctx.created += 1
         services.grant_role(user=user, organisation=ctx.organisations[org_slug], role=role)
         ctx.users[username] = user

@@ -12,7 +12,7 @@ from branchwork.registry import NAVIGATION
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "nav_roles": []}
+        return {"nav_items": [], "unread_count": 0}
     scope = scope_for(user)
     current = request.path
     items = [
@@ -28,4 +28,7 @@ def navigation(request: HttpRequest) -> dict:
     ]
     if matches:
         max(matches, key=lambda i: len(i["url"]))["active"] = True
-    return {"nav_items": items}
+    from branchwork.models import Notification
+
+    unread = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+    return {"nav_items": items, "unread_count": unread}

@@ -70,3 +70,74 @@ def register_dashboard_panel(
 
 def register_demo_seeder(*, name: str, seed: Callable[[Any], None], order: int) -> None:
     _add(DEMO_SEEDERS, DemoSeeder(name, seed, order))
+
+
+@dataclass(frozen=True)
+class ReminderRule:
+    """A kind of reminder an app contributes (its `reminders.py`).
+
+    `evaluate(today)` returns the occasions due on `today`: each names its subject, the
+    date it is about, the organisation it belongs to, the users to tell, and the text.
+    It runs inside `translation.override(settings.LANGUAGE_CODE)`, so texts are Chinese.
+    """
+
+    name: str
+    label: Any  # lazy translation, shown in preferences and the operations view
+    evaluate: Callable[[Any], list[Any]]
+    robots: bool = False  # also post to the organisation's group robots
+    order: int = 100
+
+
+REMINDER_RULES: list[ReminderRule] = []
+
+
+def register_reminder_rule(
+    *, name: str, label: Any, evaluate: Callable, robots: bool = False, order: int = 100
+) -> None:
+    _add(REMINDER_RULES, ReminderRule(name, label, evaluate, robots, order))
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A chapter an app contributes to a report ("branch", "school" or "member").
+
+    `context(subject, year)` gets the branch / school Organisation or the Member and
+    returns what `template` needs; it must not reveal students' names (branch and school
+    reports are read by viewers).
+    """
+
+    report: str
+    name: str
+    title: Any
+    template: str
+    context: Callable[[Any, int], dict[str, Any]]
+    order: int
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    """A kind of PDF document besides the kernel's branch and school reports (the member
+    record, meeting minutes).
+
+    `build(subject_id, year, progress, head_only=False)` returns (organisation, title,
+    template, context, subject_user_id); with head_only=True it may skip the context.
+    It raises Http404 for an unknown subject.
+    """
+
+    name: str
+    label: Any
+    build: Callable[..., tuple[Any, str, str, dict[str, Any]]]
+
+
+REPORT_SECTIONS: list[ReportSection] = []
+REPORT_KINDS: dict[str, ReportKind] = {}
+
+
+def register_report_section(
+    *, report: str, name: str, title: Any, template: str, context: Callable, order: int
+) -> None:
+    _add(REPORT_SECTIONS, ReportSection(report, name, title, template, context, order))
+
+
+def register_report_kind(*, name: str, label: Any, build: Callable) -> None:
+    REPORT_KINDS[name] = ReportKind(name, label, build)

@@ -2,10 +2,37 @@
 
 from celery import shared_task
 
-from branchwork import services
+from branchwork import reminders, services
 
 
 @shared_task(name="branchwork.heartbeat")
 def heartbeat(name: str = "worker") -> int:
     """Periodic proof that beat, the broker and a worker reach the database."""
     return services.record_heartbeat(name=name).count
+
+
+@shared_task(name="branchwork.sweep")
+def sweep() -> dict:
+    """Evaluate every reminder rule and queue what is due (beat, every 15 minutes)."""
+    result = reminders.sweep()
+    return {"notifications": result.notifications, "queued": result.queued}
+
+
+@shared_task(name="branchwork.deliver")
+def deliver(delivery_id: int) -> str:
+    return reminders.deliver(delivery_id)
+
+
+@shared_task(name="branchwork.generate_report")
+def generate_report(report_id: int) -> str:
+    from branchwork import reports
+
+    return reports.generate(report_id)
+
+
+@shared_task(name="branchwork.pregenerate_reports")
+def pregenerate_reports() -> int:
+    """January: last year's branch reports, ready before anyone asks."""
+    from branchwork import reports
+
+    return reports.pregenerate_last_year()

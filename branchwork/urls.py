@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from branchwork import views
+from branchwork import notify_views, report_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -15,6 +15,22 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
+    path("inbox/", notify_views.inbox, name="inbox"),
+    path("inbox/read/", notify_views.inbox_read, name="inbox-read"),
+    path("inbox/preferences/", notify_views.preferences, name="notification-preferences"),
+    path("outbox/", notify_views.outbox, name="outbox"),
+    path("outbox/<int:pk>/retry/", notify_views.outbox_retry, name="outbox-retry"),
+    path("robots/", notify_views.robots, name="robots"),
+    path("robots/<int:pk>/off/", notify_views.robot_delete, name="robot-off"),
+    path("reports/", report_views.report_list, name="reports"),
+    path("reports/generate/", report_views.report_generate, name="report-generate"),
+    path("reports/<int:pk>/", report_views.report_status, name="report-status"),
+    path("reports/<int:pk>/download/", report_views.report_download, name="report-download"),
+    path(
+        "reports/narrative/<int:pk>/<int:year>/",
+        report_views.report_narrative,
+        name="report-narrative",
+    ),
     path("members/", include("members.urls")),
     path("assistance/", include("assistance.urls")),
     path("admin/", admin.site.urls),

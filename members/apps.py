@@ -13,8 +13,11 @@ class MembersConfig(AppConfig):
             register_dashboard_panel,
             register_demo_seeder,
             register_nav,
+            register_reminder_rule,
+            register_report_kind,
+            register_report_section,
         )
-        from members import demo, selectors
+        from members import demo, reminders, reports, selectors
 
         register_capabilities(
             {
@@ -50,3 +53,36 @@ class MembersConfig(AppConfig):
             order=10,
         )
         register_demo_seeder(name="members", seed=demo.seed_members, order=10)
+        for report in ("branch", "school"):
+            register_report_section(
+                report=report, name="members", title=_("Members and changes"),
+                template="members/report_members.html", context=reports.basic_facts, order=10,
+            )  # fmt: skip
+            register_report_section(
+                report=report, name="pipeline", title=_("Development of new members"),
+                template="members/report_pipeline.html", context=reports.pipeline, order=60,
+            )  # fmt: skip
+        register_report_section(
+            report="member", name="member", title=_("Personal record"),
+            template="members/report_member.html", context=reports.member_facts, order=10,
+        )  # fmt: skip
+        register_report_kind(name="member", label=_("Member annual record"),
+                             build=reports.member_record)  # fmt: skip
+        register_reminder_rule(
+            name="members.pipeline_deadline",
+            label=_("Development pipeline deadlines"),
+            evaluate=reminders.pipeline_deadlines,
+            order=10,
+        )
+        register_reminder_rule(
+            name="members.political_birthday",
+            label=_("My political birthday"),
+            evaluate=reminders.political_birthdays,
+            order=11,
+        )
+        register_reminder_rule(
+            name="members.birthday_list",
+            label=_("Political birthdays of the month (secretaries)"),
+            evaluate=reminders.birthday_lists,
+            order=12,
+        )

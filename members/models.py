@@ -68,6 +68,10 @@ class MemberQuerySet(ScopedQuerySet):
     def active(self) -> MemberQuerySet:
         return self.filter(status=Status.ACTIVE)
 
+    def annotate_school(self) -> MemberQuerySet:
+        """Each member's school id as `school_id` (no join beyond the branch)."""
+        return self.annotate(school_id=models.F("organisation__school_id"))
+
 
 class Member(models.Model):
     """A person in a branch: a full or probationary member, or someone in the pipeline."""

@@ -143,7 +143,9 @@ class MemberImporter(Importer):
             for org in organisations
             if org.kind == Organisation.Kind.GROUP
         }
-        existing = list(Member.objects.filter(organisation__school=self.school))
+        existing = list(
+            Member.objects.filter(organisation__school=self.school).select_related("organisation")
+        )
         self.by_id_card = {m.id_card: m for m in existing if m.id_card}
         self.by_name_birth = {(m.name, m.birth_date): m for m in existing if m.birth_date}
         self.by_name_branch = {(m.name, m.organisation_id): m for m in existing}

@@ -303,3 +303,26 @@ def stage_change_counts(*, organisation: Organisation, year: int) -> dict[str, i
         .annotate(n=Count("id"))
     )
     return {row["to_stage"]: row["n"] for row in rows}
+
+
+def due_items_all_schools(
+    *, start: datetime.date, end: datetime.date, include_overdue: bool = False
+) -> list[DueItem]:
+    """`due_items` for every school at once (the reminder sweep): two queries in all."""
+    stored = {rules.organisation_id: rules for rules in PipelineRules.objects.all()}
+    members = (
+        Member.objects.active()
+        .exclude(stage=Stage.FULL, admission_date__isnull=True)
+        .annotate_school()
+        .only(*DUE_FIELDS)
+    )
+    items: list[DueItem] = []
+    defaults: dict[int, PipelineRules] = {}
+    for member in members:
+        school_id = member.school_id
+        rules = stored.get(school_id) or defaults.setdefault(
+            school_id, PipelineRules(organisation_id=school_id)
+        )
+        items.extend(due_for_member(member, rules, start, end, include_overdue=include_overdue))
+    items.sort(key=lambda item: (item.date, item.member_name))
+    return items

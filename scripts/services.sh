@@ -54,6 +54,7 @@ trap cleanup EXIT
 "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$WORK/pg" -w -l "$WORK/sock/pg.log" \
   -o "-p $PG_PORT -k $WORK/sock -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
   start >/dev/null
+"$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U branchwork branchwork
 redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
   --dir "$WORK" --daemonize yes --pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log"
 

@@ -190,3 +190,26 @@ def celery_worker(transactional_db, tmp_path):
 
 
 wait_for = _wait_for
+
+
+def redis_stop() -> None:
+    """Stop the test redis-server (scripts/services.sh started it on this port)."""
+    port = os.environ["BRANCHWORK_TEST_REDIS_PORT"]
+    subprocess.run(["redis-cli", "-p", port, "shutdown", "nosave"], capture_output=True)
+    wait_for(lambda: subprocess.run(["redis-cli", "-p", port, "ping"],
+                                    capture_output=True).returncode != 0, 10)  # fmt: skip
+
+
+def redis_start() -> None:
+    port = os.environ["BRANCHWORK_TEST_REDIS_PORT"]
+    subprocess.run(
+        ["redis-server", "--bind", "127.0.0.1", "--port", port, "--save", "",
+         "--appendonly", "no", "--daemonize", "yes", "--dir", "/tmp"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    assert wait_for(
+        lambda: (
+            subprocess.run(["redis-cli", "-p", port, "ping"], capture_output=True).returncode == 0
+        ),
+        10,
+    )

@@ -1,6 +1,27 @@
 """Access matrix entries for the kernel's views."""
 
+from branchwork.models import Channel, Delivery, RobotWebhook
 from tests.matrix import PERSONAS, SIGNED_IN, Entry, everyone, table
+
+ADMIN_ONLY = table(403, admin_a=200)
+
+
+def a1_delivery(w):
+    return [
+        Delivery.objects.create(
+            channel=Channel.WECOM, organisation=w.branch_a1, rule="x", subject_key="y",
+            occasion="2026-01-01", title="t", not_before="2026-01-01T00:00Z", status="failed",
+        ).pk
+    ]  # fmt: skip
+
+
+def a_robot(w):
+    return [
+        RobotWebhook.objects.create(
+            organisation=w.school_a, channel=Channel.WECOM, name="r", url="https://x.invalid/"
+        ).pk
+    ]
+
 
 MATRIX = {
     "dashboard": Entry(everyone(200)),
@@ -19,6 +40,21 @@ MATRIX = {
         post_expected=dict.fromkeys(PERSONAS, 302),
     ),
     "organisation-list": Entry(everyone(200)),
+    "inbox": Entry(everyone(200)),
+    # Marking read is a POST; a GET is refused.
+    "inbox-read": Entry(everyone(405), post={}, post_expected=everyone(302)),
+    "notification-preferences": Entry(everyone(200), post={}, post_expected=everyone(200)),
+    "outbox": Entry(ADMIN_ONLY),
+    "outbox-retry": Entry(
+        table(403, admin_a=405),
+        args=a1_delivery,
+        post={},
+        post_expected=table(403, admin_a=302),
+    ),
+    "robots": Entry(ADMIN_ONLY, post={}, post_expected=ADMIN_ONLY),
+    "robot-off": Entry(
+        table(403, admin_a=405), args=a_robot, post={}, post_expected=table(403, admin_a=302)
+    ),
     "organisation-detail": Entry(
         table(secretary_a2=404, secretary_b=404), args=lambda w: [w.branch_a1.pk]
     ),

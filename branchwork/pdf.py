@@ -1,0 +1,73 @@
+"""The one path from a Django template to a PDF: template → HTML → WeasyPrint.
+
+Every report (annual reports, member records, meeting minutes) goes through
+`render_pdf`. Fonts: the print stylesheet (static/css/report.css) names a CJK font
+(Noto Sans/Serif CJK SC) in every font stack, page margin boxes included, so no glyph
+falls back to a box. WeasyPrint subsets fonts with HarfBuzz when libharfbuzz-subset0 is
+present; without it, it falls back to fontTools, which makes CJK PDFs many times slower —
+we log a warning once when that happens.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import translation
+
+logger = logging.getLogger(__name__)
+_checked = False
+
+REPORT_CSS = "css/report.css"
+
+
+def harfbuzz_subsetting() -> bool:
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+
+
+def _warn_once() -> None:
+    global _checked
+    if not _checked:
+        _checked = True
+        if not harfbuzz_subsetting():
+            logger.warning(
+                "libharfbuzz-subset0 is missing: WeasyPrint falls back to fontTools "
+                "subsetting, which is much slower for Chinese fonts (apt-get install "
+                "libharfbuzz-subset0)"
+            )
+
+
+def render_html(template: str, context: dict[str, Any], *, language: str | None = None) -> str:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return render_to_string(template, context)
+
+
+def render_pdf(
+    template: str,
+    context: dict[str, Any],
+    *,
+    language: str | None = None,
+    progress: Callable[[int, str], None] | None = None,
+) -> bytes:
+    """Render `template` with `context` to PDF bytes (in the given language)."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    _warn_once()
+    if progress:
+        progress(60, "layout")
+    html = render_html(template, context, language=language)
+    fonts = FontConfiguration()
+    stylesheet = finders.find(REPORT_CSS)
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(
+        stylesheets=[CSS(filename=stylesheet, font_config=fonts)], font_config=fonts
+    )
+    if progress:
+        progress(85, "write")
+    return document.write_pdf()

@@ -1,0 +1,119 @@
+"""What the members app contributes to the reports (registered in apps.py)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from branchwork.models import Organisation
+from branchwork.reports import sections
+from members.models import Member, Stage, StageChange, Status, Transfer
+
+
+def _members_below(organisation: Organisation):
+    return Member.objects.filter(organisation__path__startswith=organisation.path)
+
+
+def basic_facts(organisation: Organisation, year: int) -> dict[str, Any]:
+    """Members by stage (now), groups, and the year's changes; per branch for a school."""
+    members = _members_below(organisation)
+    by_branch = (
+        members.active()
+        .values("organisation_id", "organisation__name", "organisation__path")
+        .annotate(
+            total=Count("id"),
+            **{stage.value: Count("id", filter=Q(stage=stage.value)) for stage in Stage},
+        )
+        .order_by("organisation__path")
+    )
+    rows = [
+        {"name": row["organisation__name"], "counts": [row[s.value] for s in Stage],
+         "total": row["total"]}
+        for row in by_branch
+    ]  # fmt: skip
+    totals = [sum(r["counts"][i] for r in rows) for i in range(len(Stage))]
+    changes = dict(
+        StageChange.objects.filter(
+            member__organisation__path__startswith=organisation.path,
+            kind=StageChange.Kind.ADVANCE, date__year=year,
+        ).values_list("to_stage").annotate(n=Count("id"))
+    )  # fmt: skip
+    transfers = dict(
+        Transfer.objects.filter(
+            Q(from_organisation__path__startswith=organisation.path)
+            | Q(to_organisation__path__startswith=organisation.path),
+            date__year=year,
+        )
+        .values_list("kind")
+        .annotate(n=Count("id"))
+    )
+    archived = dict(
+        members.filter(archived_on__year=year, status__in=[Status.DECEASED, Status.REMOVED])
+        .values_list("status").annotate(n=Count("id"))
+    )  # fmt: skip
+    return {
+        "stages": list(Stage),
+        "rows": rows,
+        "totals": totals,
+        "grand_total": sum(totals),
+        "groups": Organisation.objects.filter(
+            path__startswith=organisation.path, kind=Organisation.Kind.GROUP
+        ).count(),
+        "changes": [
+            (_("New activists"), changes.get(Stage.ACTIVIST, 0)),
+            (_("New development targets"), changes.get(Stage.TARGET, 0)),
+            (_("Admitted as probationary members"), changes.get(Stage.PROBATIONARY, 0)),
+            (_("Full membership (转正)"), changes.get(Stage.FULL, 0)),
+            (_("Transferred in"), transfers.get(Transfer.Kind.IN, 0)),
+            (_("Transferred out"), transfers.get(Transfer.Kind.OUT, 0)),
+            (_("Moved between branches"), transfers.get(Transfer.Kind.WITHIN, 0)),
+            (_("Deceased"), archived.get(Status.DECEASED, 0)),
+            (_("Removed"), archived.get(Status.REMOVED, 0)),
+        ],
+    }
+
+
+def pipeline(organisation: Organisation, year: int) -> dict[str, Any]:
+    """The people in the pipeline now, with their key dates (adults: names are fine)."""
+    people = list(
+        _members_below(organisation)
+        .active()
+        .exclude(stage=Stage.FULL)
+        .select_related("organisation")
+        .order_by("stage", "organisation__path", "name")
+    )
+    order = Stage.order()
+    people.sort(key=lambda m: (order.index(m.stage), m.organisation.path, m.name))
+    return {"people": people, "is_school": organisation.is_school}
+
+
+def member_facts(member: Member, year: int) -> dict[str, Any]:
+    return {
+        "member": member,
+        "changes": list(member.stage_changes.filter(date__year=year)),
+        "transfers": list(member.transfers.filter(date__year=year)),
+    }
+
+
+def member_record(subject_id: int, year: int, progress=None, head_only: bool = False):
+    """The 党员年度档案 report kind: (organisation, title, template, context, user id)."""
+    member = Member.objects.select_related("organisation", "group").filter(pk=subject_id).first()
+    if member is None:
+        raise Http404
+    title = _("Annual record of %(name)s, %(year)s") % {"name": member.name, "year": year}
+    if head_only:
+        return member.organisation, title, "", {}, member.user_id
+    context = {
+        "member": member,
+        "organisation": member.organisation,
+        "school": member.organisation.school,
+        "year": year,
+        "title": title,
+        "generated_on": datetime.date.today(),
+        "sections": sections("member", member, year, progress),
+    }
+    return member.organisation, title, "reports/member_record.html", context, member.user_id
