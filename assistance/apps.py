@@ -9,13 +9,15 @@ class AssistanceConfig(AppConfig):
     verbose_name = _("Student assistance")
 
     def ready(self) -> None:
-        from assistance import demo, selectors
+        from assistance import demo, reminders, reports, selectors
         from branchwork.access import register_capabilities
         from branchwork.models import Role
         from branchwork.registry import (
             register_dashboard_panel,
             register_demo_seeder,
             register_nav,
+            register_reminder_rule,
+            register_report_section,
         )
 
         register_capabilities(
@@ -66,3 +68,18 @@ class AssistanceConfig(AppConfig):
             order=30,
         )
         register_demo_seeder(name="assistance", seed=demo.seed_assistance, order=30)
+        register_reminder_rule(
+            name="assistance.visit_overdue",
+            label=_("A pairing without a visit for too long"),
+            evaluate=reminders.visits_overdue,
+            order=30,
+        )
+        for report in ("branch", "school"):
+            register_report_section(
+                report=report,
+                name="assistance",
+                title=_("Student assistance"),
+                template="assistance/report_assistance.html",
+                context=reports.year_in_numbers,
+                order=40,
+            )
