@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
+    path("assistance/", include("assistance.urls")),
     path("admin/", admin.site.urls),
 ]
 
