@@ -16,6 +16,7 @@ urlpatterns = [
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
     path("members/", include("members.urls")),
+    path("pledges/", include("pledges.urls")),
     path("admin/", admin.site.urls),
 ]
 
