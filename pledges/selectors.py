@@ -283,7 +283,7 @@ class AppraisalRow:
 
     @property
     def band_grade_label(self) -> str:
-        return Grade(self.band_grade).label if self.band_grade else ""
+        return str(Grade(self.band_grade).label) if self.band_grade else ""
 
     @property
     def review_grade(self) -> str:
@@ -291,7 +291,7 @@ class AppraisalRow:
 
     @property
     def review_grade_label(self) -> str:
-        return self.appraisal.get_review_grade_display() if self.appraisal else ""
+        return str(self.appraisal.get_review_grade_display()) if self.appraisal else ""
 
     @property
     def signed(self) -> bool:
