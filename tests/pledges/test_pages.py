@@ -92,7 +92,7 @@ def test_my_pledges_and_the_member_dashboard_say_what_to_do_next(world, login):
     client = login(world, "member_a")
     page = text(client.get(reverse("pledge-mine")))
     assert "我的草稿" in page and "我的示范课" in page and "同事的承诺" not in page
-    assert "1 条记录被退回" in page
+    assert "被退回的记录：1 条" in page
     page = text(client.get(reverse("dashboard")))
     assert "我的承诺" in page and "提交书记审批" in page and "修改被退回的记录" in page
     assert "待审批的承诺" not in page  # the secretary's panel is not hers
