@@ -122,11 +122,17 @@ class LetterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.items = list(items)
         for item in self.items:
+            self.fields[f"weight_{item.pk}"] = forms.DecimalField(
+                label=_("Weight of “%(item)s”") % {"item": item.text},
+                min_value=Decimal("0.1"),
+                max_digits=5,
+                decimal_places=1,
+                initial=item.max_score,
+            )
             self.fields[f"score_{item.pk}"] = forms.DecimalField(
                 label=item.text,
                 required=False,
                 min_value=Decimal("0"),
-                max_value=item.max_score,
                 max_digits=5,
                 decimal_places=1,
                 initial=item.score,
@@ -135,8 +141,18 @@ class LetterForm(forms.Form):
     def scores(self) -> dict[int, Decimal | None]:
         return {item.pk: self.cleaned_data.get(f"score_{item.pk}") for item in self.items}
 
+    def weights(self) -> dict[int, Decimal]:
+        return {item.pk: self.cleaned_data[f"weight_{item.pk}"] for item in self.items}
+
     def item_fields(self):
-        return [(item, self[f"score_{item.pk}"]) for item in self.items]
+        return [(item, self[f"weight_{item.pk}"], self[f"score_{item.pk}"]) for item in self.items]
+
+
+class LetterItemForm(forms.Form):
+    new_item_text = forms.CharField(label=_("Item"), max_length=300)
+    new_item_max = forms.DecimalField(
+        label=_("Weight (maximum score)"), min_value=Decimal("0.1"), max_digits=5, decimal_places=1
+    )
 
 
 class ReviewGradesForm(forms.Form):

@@ -463,35 +463,48 @@ def letter_record(
     letter: ResponsibilityLetter,
     signed_on: datetime.date | None,
     scores: dict[int, Decimal | None],
+    weights: dict[int, Decimal] | None = None,
     by: Any,
 ) -> ResponsibilityLetter:
-    """Record the signing date and the year-end score of each item (blank = not scored)."""
+    """Record the signing date, each item's weight (its maximum score) and its year-end
+    score (blank = not scored yet). All or nothing: one bad score changes nothing."""
     if not is_secretary_of(by, letter.organisation):
         raise PermissionDenied
     if signed_on is not None and signed_on.year not in (letter.year - 1, letter.year):
         raise ValidationError({"signed_on": _("The letter is signed at the start of its year.")})
+    weights = weights or {}
+    items = list(letter.items.all())
+    errors = []
+    for item in items:
+        item.max_score = weights.get(item.pk) or item.max_score
+        item.score = scores.get(item.pk, item.score)
+        if item.score is not None and item.score > item.max_score:
+            errors.append(
+                _("“%(item)s”: the score %(score)s is above the maximum %(max)s.")
+                % {"item": item.text, "score": item.score, "max": item.max_score}
+            )
+    if errors:
+        raise ValidationError(errors)
     letter.signed_on = signed_on
     letter.full_clean()
     letter.save()
-    items = {item.pk: item for item in letter.items.all()}
-    errors = []
-    for item_id, score in scores.items():
-        item = items.get(item_id)
-        if item is None:
-            continue
-        if score is not None and score > item.max_score:
-            errors.append(
-                _("“%(item)s”: the score %(score)s is above the maximum %(max)s.")
-                % {"item": item.text, "score": score, "max": item.max_score}
-            )
-            continue
-        if item.score != score:
-            item.score = score
-            item.full_clean()
-            item.save()
-    if errors:
-        raise ValidationError(errors)
+    for item in items:
+        item.full_clean()
+        item.save()
     return letter
+
+
+def letter_item_add(
+    *, letter: ResponsibilityLetter, text: str, max_score: Decimal, by: Any
+) -> LetterItem:
+    """Add an item to one member's letter (letters differ by post: 班主任, 教研组长…)."""
+    if not is_secretary_of(by, letter.organisation):
+        raise PermissionDenied
+    last = letter.items.order_by("-position").values_list("position", flat=True).first() or 0
+    item = LetterItem(letter=letter, text=text.strip(), max_score=max_score, position=last + 1)
+    item.full_clean()
+    item.save()
+    return item
 
 
 # --- appraisal -----------------------------------------------------------------------

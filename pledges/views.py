@@ -32,6 +32,7 @@ from pledges.forms import (
     DecisionForm,
     FulfilmentForm,
     LetterForm,
+    LetterItemForm,
     PledgeForm,
     ReviewForm,
     ReviewGradesForm,
@@ -526,27 +527,48 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     can_manage = services.is_secretary_of(request.user, letter.organisation)
     items = selectors.letter_items(letter)
-    form = LetterForm(_posted(request)[0], items=items, initial={"signed_on": letter.signed_on})
+    adding = "new_item_text" in request.POST
+    form = LetterForm(
+        None if adding else _posted(request)[0],
+        items=items,
+        initial={"signed_on": letter.signed_on},
+    )
+    item_form = LetterItemForm(request.POST if adding else None)
     if request.method == "POST":
         if not can_manage:
             raise Http404
-        if form.is_valid():
-            try:
+        try:
+            if adding and item_form.is_valid():
+                services.letter_item_add(
+                    letter=letter,
+                    text=item_form.cleaned_data["new_item_text"],
+                    max_score=item_form.cleaned_data["new_item_max"],
+                    by=request.user,
+                )
+                messages.success(request, _("The item is added."))
+                return redirect("letter-detail", pk)
+            if not adding and form.is_valid():
                 services.letter_record(
                     letter=letter,
                     signed_on=form.cleaned_data["signed_on"],
                     scores=form.scores(),
+                    weights=form.weights(),
                     by=request.user,
                 )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
                 messages.success(request, _("The letter is saved."))
                 return redirect("letter-detail", pk)
+        except ValidationError as error:
+            _add_errors(item_form if adding else form, error)
     return render(
         request,
         "pledges/letter_detail.html",
-        {"letter": letter, "items": items, "form": form, "can_manage": can_manage},
+        {
+            "letter": letter,
+            "items": items,
+            "form": form,
+            "item_form": item_form,
+            "can_manage": can_manage,
+        },
     )
 
 

@@ -154,7 +154,7 @@ MATRIX = {
         OWNER_AND_LEDGER,
         args=_letter,
         post={},
-        post_expected={**OWNER_AND_LEDGER, "member_a": 404, "admin_a": 404, "secretary_a": 302},
+        post_expected={**OWNER_AND_LEDGER, "member_a": 404, "admin_a": 404, "secretary_a": 200},
     ),
     "appraisal-list": Entry(
         LEDGER,

@@ -100,17 +100,51 @@ def test_incomplete_scoring_gives_no_grade_and_scores_above_the_maximum_are_refu
     member = MemberFactory(organisation=world.branch_a1)
     letter = LetterFactory(member=member)
     scored = LetterItemFactory(letter=letter, max_score=Decimal("50"), score=Decimal("50"))
-    LetterItemFactory(letter=letter, max_score=Decimal("50"), score=None)
+    blank = LetterItemFactory(letter=letter, max_score=Decimal("50"), score=None)
     row = next(
         r for r in selectors.appraisal_rows(world.branch_a1, year=YEAR) if r.member == member
     )
     assert row.band_grade is None and (row.scored_items, row.items) == (1, 2)
-    response = login(world, "secretary_a").post(
-        reverse("letter-detail", args=[letter.pk]), {f"score_{scored.pk}": "51"}
-    )
-    assert response.status_code == 200 and "50" in response.content.decode()
+    client = login(world, "secretary_a")
+    url = reverse("letter-detail", args=[letter.pk])
+    data = {
+        f"weight_{scored.pk}": "50",
+        f"weight_{blank.pk}": "50",
+        f"score_{scored.pk}": "51",
+        f"score_{blank.pk}": "30",
+        "signed_on": f"{YEAR}-01-10",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200 and "超过满分" in response.content.decode()
     scored.refresh_from_db()
-    assert scored.score == Decimal("50")
+    blank.refresh_from_db()
+    letter.refresh_from_db()
+    assert (scored.score, blank.score, letter.signed_on) == (Decimal("50"), None, None)
+    # Raising the item's weight (its maximum) makes the same score acceptable.
+    response = client.post(url, {**data, f"weight_{scored.pk}": "60"})
+    assert response.status_code == 302
+    scored.refresh_from_db()
+    assert (scored.max_score, scored.score) == (Decimal("60"), Decimal("51"))
+    row = next(
+        r for r in selectors.appraisal_rows(world.branch_a1, year=YEAR) if r.member == member
+    )
+    assert row.score == Decimal("81") and row.band_grade == Grade.QUALIFIED and row.signed
+
+
+def test_secretary_adds_an_item_to_a_letter(world, login):
+    letter = LetterFactory(member=member_of(world.member_a))
+    client = login(world, "secretary_a")
+    url = reverse("letter-detail", args=[letter.pk])
+    response = client.post(url, {"new_item_text": "", "new_item_max": "10"})
+    assert response.status_code == 200 and not letter.items.exists()
+    client.post(url, {"new_item_text": "担任班主任，班级管理达标", "new_item_max": "10"})
+    assert list(letter.items.values_list("text", "max_score")) == [
+        ("担任班主任，班级管理达标", Decimal("10"))
+    ]
+    # The member sees her letter but cannot change it.
+    member_client = login(world, "member_a")
+    assert "担任班主任" in member_client.get(url).content.decode()
+    assert member_client.post(url, {"new_item_text": "x", "new_item_max": "99"}).status_code == 404
 
 
 def test_letters_are_issued_with_the_usual_items_once(world, login):
