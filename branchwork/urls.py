@@ -34,6 +34,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
     path("assistance/", include("assistance.urls")),
+    path("pledges/", include("pledges.urls")),
     path("admin/", admin.site.urls),
 ]
 
