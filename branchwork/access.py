@@ -60,6 +60,7 @@ class Scope:
     # (role, organisation id, organisation path) for each role the user holds.
     grants: tuple[tuple[str, int, str], ...] = ()
     _orgs: dict[str, frozenset[int]] = field(default_factory=dict, repr=False)
+    _all: list[tuple[int, str]] | None = field(default=None, repr=False)
 
     @property
     def is_anonymous(self) -> bool:
@@ -80,20 +81,30 @@ class Scope:
         """Holds the capability in this organisation (no query: path prefixes)."""
         return any(organisation.path.startswith(p) for p in self._prefixes(capability))
 
-    def organisation_ids(self, capability: str) -> frozenset[int]:
-        """Every organisation where the capability holds; one query per capability."""
-        if capability not in self._orgs:
-            prefixes = self._prefixes(capability)
+    def _reachable(self) -> list[tuple[int, str]]:
+        """(id, path) of every organisation below any of the user's roles: one query,
+        shared by all capabilities."""
+        if self._all is None:
+            prefixes = sorted({path for _role, _org, path in self.grants})
             if not prefixes:
-                self._orgs[capability] = frozenset()
+                self._all = []
             else:
                 organisation = apps.get_model("branchwork", "Organisation")
                 condition = Q()
                 for prefix in prefixes:
                     condition |= Q(path__startswith=prefix)
-                self._orgs[capability] = frozenset(
-                    organisation.objects.filter(condition).values_list("id", flat=True)
-                )
+                self._all = list(organisation.objects.filter(condition).values_list("id", "path"))
+        return self._all
+
+    def organisation_ids(self, capability: str) -> frozenset[int]:
+        """Every organisation where the capability holds."""
+        if capability not in self._orgs:
+            prefixes = tuple(self._prefixes(capability))
+            self._orgs[capability] = (
+                frozenset(pk for pk, path in self._reachable() if path.startswith(prefixes))
+                if prefixes
+                else frozenset()
+            )
         return self._orgs[capability]
 
 

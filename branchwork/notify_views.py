@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from branchwork import reminders
 from branchwork.access import get_visible_or_404, requires
+from branchwork.http import posted
 from branchwork.models import (
     PERSONAL_CHANNELS,
     Channel,
@@ -65,7 +66,7 @@ class PreferenceForm(forms.Form):
 def preferences(request: HttpRequest) -> HttpResponse:
     preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
     form = PreferenceForm(
-        request.POST or None,
+        posted(request),
         initial={"quiet_start": preference.quiet_start, "quiet_end": preference.quiet_end},
     )
     grid = [
@@ -168,7 +169,7 @@ class RobotForm(forms.ModelForm):
 @requires("branchwork.manage_robots")
 def robots(request: HttpRequest) -> HttpResponse:
     organisations = Organisation.objects.visible_to(request.user, "branchwork.manage_robots")
-    form = RobotForm(request.POST or None, organisations=organisations)
+    form = RobotForm(posted(request), organisations=organisations)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Saved."))

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from branchwork import reports
 from branchwork.access import get_visible_or_404, requires, scope_for
 from branchwork.exporters import content_disposition
+from branchwork.http import posted
 from branchwork.models import Organisation, ReportFile, ReportNarrative
 
 
@@ -99,7 +100,7 @@ def report_narrative(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         raise Http404
     narrative = ReportNarrative.objects.filter(organisation=organisation, year=year).first()
     narrative = narrative or ReportNarrative(organisation=organisation, year=year)
-    form = NarrativeForm(request.POST or None, instance=narrative)
+    form = NarrativeForm(posted(request), instance=narrative)
     if request.method == "POST" and form.is_valid():
         narrative = form.save(commit=False)
         narrative.updated_by = request.user

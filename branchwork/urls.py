@@ -32,6 +32,7 @@ urlpatterns = [
         name="report-narrative",
     ),
     path("members/", include("members.urls")),
+    path("meetings/", include("meetings.urls")),
     path("assistance/", include("assistance.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from branchwork import services as kernel_services
 from branchwork.access import get_visible_or_404, requires, scope_for
+from branchwork.http import posted, posted_files
 from branchwork.imports import FileRefused
 from branchwork.models import ImportBatch, Organisation
 from members import selectors, services
@@ -138,7 +139,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("members.change")
 def member_create(request: HttpRequest) -> HttpResponse:
     branches = selectors.branches_for(request.user, "members.change")
-    form = MemberForm(request.POST or None, branches=branches, editing=False)
+    form = MemberForm(posted(request), branches=branches, editing=False)
     if request.method == "POST" and form.is_valid():
         created: list[Member] = []
 
@@ -159,7 +160,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_visible_or_404(Member, request.user, "members.change", pk=pk)
     form = MemberForm(
-        request.POST or None, instance=member, branches=[member.organisation], editing=True
+        posted(request), instance=member, branches=[member.organisation], editing=True
     )
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
@@ -188,7 +189,7 @@ def _member_action(request: HttpRequest, pk: int, form_class, template_title: st
             for b in selectors.branches_for(request.user, "members.change")
             if b.school_id == member.organisation.school_id and b.pk != member.organisation_id
         ]
-    form = form_class(request.POST or None, **kwargs)
+    form = form_class(posted(request), **kwargs)
     if (
         request.method == "POST"
         and form.is_valid()
@@ -292,7 +293,7 @@ def member_contacts(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("organisation__path", "name")
     )
     form = ContactsForm(
-        request.POST or None,
+        posted(request),
         candidates=candidates,
         initial={"contacts": list(member.contacts.all())},
     )
@@ -323,7 +324,7 @@ def _schools_for(user: Any, capability: str) -> list[Organisation]:
 @requires("members.import")
 def member_import(request: HttpRequest) -> HttpResponse:
     schools = _schools_for(request.user, "members.import")
-    form = ImportForm(request.POST or None, request.FILES or None, schools=schools)
+    form = ImportForm(posted(request), posted_files(request), schools=schools)
     context: dict[str, Any] = {"form": form, "columns": COLUMNS}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -380,7 +381,7 @@ def pipeline_rules(request: HttpRequest) -> HttpResponse:
     schools = _schools_for(request.user, "members.manage_rules")
     school = next((s for s in schools if str(s.pk) == request.GET.get("school")), schools[0])
     rules = services.rules_for(school)
-    form = RulesForm(request.POST or None, instance=rules)
+    form = RulesForm(posted(request), instance=rules)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in form.fields}
         if _apply(

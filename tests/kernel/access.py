@@ -59,3 +59,36 @@ MATRIX = {
         table(secretary_a2=404, secretary_b=404), args=lambda w: [w.branch_a1.pk]
     ),
 }
+
+
+def _report(w, kind="branch", organisation=None):
+    from branchwork.models import ReportFile
+
+    organisation = organisation or w.branch_a1
+    return ReportFile.objects.create(
+        kind=kind, subject_id=organisation.pk, organisation=organisation, year=2025,
+        title="甲校第一党支部2025年度工作报告", state="queued",
+    )  # fmt: skip
+
+
+# Branch reports: the branch's secretary, the school's admin and the principal (viewer).
+REPORT_READERS = table(404, secretary_a=200, admin_a=200, principal_a=200)
+
+MATRIX.update(
+    {
+        "reports": Entry(everyone(200)),
+        # A GET is refused; a POST without a subject goes back to the list with a message.
+        "report-generate": Entry(everyone(405), post={}, post_expected=everyone(302)),
+        "report-status": Entry(REPORT_READERS, args=lambda w: [_report(w).pk]),
+        # Not generated yet: nothing to download, for everyone.
+        "report-download": Entry(table(404), args=lambda w: [_report(w).pk]),
+        "report-narrative": Entry(
+            table(403, secretary_a=200, admin_a=200, secretary_a2=404, secretary_b=404),
+            args=lambda w: [w.branch_a1.pk, 2026],
+            post={},
+            post_expected=table(
+                403, secretary_a=302, admin_a=302, secretary_a2=404, secretary_b=404
+            ),
+        ),
+    }
+)
