@@ -60,3 +60,38 @@ class MeetingsConfig(AppConfig):
             order=21,
         )
         register_demo_seeder(name="meetings", seed=demo.seed_meetings, order=20)
+        self.register_reports_and_reminders()
+
+    def register_reports_and_reminders(self) -> None:
+        """The annual reports' meeting chapters, the minutes PDF, and the reminders."""
+        from branchwork.registry import (
+            register_reminder_rule,
+            register_report_kind,
+            register_report_section,
+        )
+        from meetings import reminders, reports
+
+        for report in ("branch", "school"):
+            register_report_section(
+                report=report, name="meetings", title=_("三会一课 and other meetings"),
+                template="meetings/report_meetings.html", context=reports.meetings_section,
+                order=20,
+            )  # fmt: skip
+            register_report_section(
+                report=report, name="decisions", title=_("Decisions register (三重一大)"),
+                template="meetings/report_decisions.html", context=reports.decisions_section,
+                order=30,
+            )  # fmt: skip
+        register_report_section(
+            report="member", name="attendance", title=_("Meetings attended"),
+            template="meetings/report_member.html", context=reports.member_attendance, order=20,
+        )  # fmt: skip
+        register_report_kind(name="minutes", label=_("Meeting minutes"), build=reports.minutes)
+        register_reminder_rule(
+            name="meetings.notice", label=_("Meeting notices"),
+            evaluate=reminders.meeting_notices, robots=True, order=20,
+        )  # fmt: skip
+        register_reminder_rule(
+            name="meetings.compliance", label=_("三会一课 not yet held (secretaries)"),
+            evaluate=reminders.compliance_warnings, robots=True, order=21,
+        )  # fmt: skip

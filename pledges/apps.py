@@ -77,3 +77,20 @@ class PledgesConfig(AppConfig):
             order=41,
         )
         register_demo_seeder(name="pledges", seed=demo.seed_pledges, order=40)
+        self.register_reports()
+
+    def register_reports(self) -> None:
+        """The annual reports' pledges chapter and the member record's part."""
+        from branchwork.registry import register_report_section
+        from pledges import reports
+
+        for report in ("branch", "school"):
+            register_report_section(
+                report=report, name="pledges", title=_("Pledges and the annual appraisal"),
+                template="pledges/report_pledges.html", context=reports.pledges_section,
+                order=50,
+            )  # fmt: skip
+        register_report_section(
+            report="member", name="pledges", title=_("Pledges and appraisal"),
+            template="pledges/report_member.html", context=reports.member_pledges, order=40,
+        )  # fmt: skip
