@@ -66,6 +66,7 @@ def build(kind: str, subject_id: int, year: int, progress: Callable | None = Non
             "school": organisation.school or organisation,
             "year": year,
             "title": head.title,
+            "running_title": head.title,
             "generated_on": timezone.localdate(),
             "narrative": ReportNarrative.objects.filter(
                 organisation=organisation, year=year
@@ -76,6 +77,7 @@ def build(kind: str, subject_id: int, year: int, progress: Callable | None = Non
     organisation, title, template, context, user_id = REPORT_KINDS[kind].build(
         subject_id, year, progress
     )
+    context.setdefault("running_title", title)
     return Built(organisation, title, template, context, user_id)
 
 

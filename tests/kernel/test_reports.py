@@ -1,0 +1,195 @@
+"""The PDF reports, checked as a reader would: poppler's pdftotext and pdffonts."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from assistance.models import Student
+from branchwork import reports
+from branchwork.models import Organisation, ReportFile
+from meetings.models import Meeting, MeetingStatus
+from meetings.selectors import compliance
+from members.models import Member
+from tests.conftest import start_celery, stop_process, wait_for
+
+YEAR = timezone.localdate().year
+
+
+def pdf_text(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "r.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def pdf_fonts(pdf: bytes, tmp_path) -> list[list[str]]:
+    path = tmp_path / "f.pdf"
+    path.write_bytes(pdf)
+    lines = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    return [line.split() for line in lines if line.strip()]
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", stdout=StringIO())
+    return {
+        "school": Organisation.objects.get(slug="qsxx"),
+        "branch": Organisation.objects.get(slug="qsxx-b1"),
+    }
+
+
+def assert_fonts_embedded_cjk(pdf, tmp_path):
+    fonts = pdf_fonts(pdf, tmp_path)
+    assert fonts
+    for columns in fonts:
+        name, emb = columns[0], columns[-5]
+        assert emb == "yes", columns
+        assert "CJK" in name, columns
+
+
+def test_branch_and_school_reports_read_right(demo, tmp_path):
+    students = list(Student.objects.values_list("name", flat=True))
+    assert students, "the demo has students"
+    for kind, organisation in (("branch", demo["branch"]), ("school", demo["school"])):
+        pdf = reports.render_now(kind, organisation.pk, YEAR)
+        text = pdf_text(pdf, tmp_path)
+        heading = "支部年度工作报告" if kind == "branch" else "年度党建工作报告"
+        for expected in (heading, "目录", "党员队伍基本情况", "“三会一课”及其他会议",
+                         "“三重一大”决策事项", "党员结对帮扶", "承诺践诺与年度评议",
+                         "发展党员工作", "存在的问题", organisation.name):  # fmt: skip
+            assert expected in text, (kind, expected)
+        pages = reports.page_count(pdf)
+        assert pages >= 5
+        assert f"第 2 页 共 {pages} 页" in text and f"第 {pages} 页 共 {pages} 页" in text
+        assert_fonts_embedded_cjk(pdf, tmp_path)
+        # Minors' names never appear in branch or school reports.
+        leaked = [name for name in students if name in text]
+        assert leaked == [], (kind, leaked)
+        # The numbers printed are the selectors' numbers.
+        members = (
+            Member.objects.active().filter(organisation__path__startswith=organisation.path).count()
+        )
+        label = "合计" if kind == "school" else organisation.name
+        assert re.search(rf"{label}\s+(\d+\s+){{5}}{members}\b", text), (kind, members)
+        held = len([
+            m for m in compliance(organisation=organisation, year=YEAR,
+                                  today=timezone.localdate()).meetings
+            if m.status != MeetingStatus.PLANNED
+        ])  # fmt: skip
+        assert f"本年度共召开会议 {held} 次" in text, (kind, held)
+
+
+def test_member_record_and_minutes(demo, tmp_path):
+    member = Member.objects.get(name="张慧敏")
+    text = pdf_text(reports.render_now("member", member.pk, YEAR), tmp_path)
+    assert "党员年度档案" in text and "张慧敏" in text and "参加组织生活情况" in text
+    meeting = Meeting.objects.filter(status=MeetingStatus.HELD).first()
+    pdf = reports.render_now("minutes", meeting.pk, YEAR)
+    text = pdf_text(pdf, tmp_path)
+    assert "会议记录" in text and meeting.title in text and "应到" in text
+    assert_fonts_embedded_cjk(pdf, tmp_path)
+
+
+@pytest.mark.celery
+def test_generated_by_a_worker_with_progress_then_downloaded(
+    world, tmp_path, login, transactional_db
+):
+    client = login(world, "secretary_a")
+    worker = start_celery(tmp_path, "worker", "--pool=solo", "--without-heartbeat")
+    try:
+        assert wait_for(lambda: "ready." in worker.output(), 60), worker.output()
+        response = client.post(
+            reverse("report-generate"),
+            {"kind": "branch", "subject": world.branch_a1.pk, "year": YEAR},
+        )
+        report = ReportFile.objects.get()
+        assert response["Location"] == reverse("report-status", args=[report.pk])
+        fragment = client.get(
+            reverse("report-status", args=[report.pk]), HTTP_HX_REQUEST="true"
+        ).content.decode()
+        assert 'id="report-progress"' in fragment and "<html" not in fragment
+
+        def done():
+            report.refresh_from_db()
+            return report.state in ("done", "failed")
+
+        assert wait_for(done, 90), worker.output()[-3000:]
+    finally:
+        stop_process(worker.process)
+    assert report.state == "done", report.error
+    assert report.progress == 100 and report.pages >= 4
+    page = client.get(reverse("report-status", args=[report.pk])).content.decode()
+    assert reverse("report-download", args=[report.pk]) in page
+    download = client.get(reverse("report-download", args=[report.pk]))
+    assert download["Content-Type"] == "application/pdf"
+    assert "filename*=UTF-8''" in download["Content-Disposition"]
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    # The principal may download it; a teacher of the branch and another school may not.
+    by_principal = login(world, "principal_a").get(reverse("report-download", args=[report.pk]))
+    assert by_principal.status_code == 200
+    assert b"".join(by_principal.streaming_content).startswith(b"%PDF")
+    assert (
+        login(world, "teacher_a").get(reverse("report-download", args=[report.pk])).status_code
+        == 404
+    )
+    assert (
+        login(world, "secretary_b").get(reverse("report-download", args=[report.pk])).status_code
+        == 404
+    )
+
+
+@pytest.mark.django_db
+def test_regenerating_replaces_the_file_and_keeps_the_record(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    first = reports.request(kind="branch", subject_id=world.branch_a1.pk, year=YEAR,
+                            user=world.secretary_a)  # fmt: skip
+    assert reports.generate(first.pk) == "done"
+    assert reports.generate(first.pk) == "not-claimed"  # a retried task renders nothing
+    first.refresh_from_db()
+    old_path = first.file.path
+    second = reports.request(kind="branch", subject_id=world.branch_a1.pk, year=YEAR,
+                             user=world.admin_a)  # fmt: skip
+    reports.generate(second.pk)
+    first.refresh_from_db()
+    assert first.replaced and not first.file and first.created_by == world.secretary_a
+    assert not (tmp_path / old_path).exists()
+    assert ReportFile.objects.get(pk=second.pk).state == "done"
+
+
+@pytest.mark.django_db
+def test_who_may_ask_for_which_report(world):
+    from django.http import Http404
+
+    own = world.teacher_a.member
+    other = world.member_a.member
+    assert reports.request(kind="member", subject_id=own.pk, year=YEAR, user=world.teacher_a)
+    with pytest.raises(Http404):
+        reports.request(kind="member", subject_id=other.pk, year=YEAR, user=world.teacher_a)
+    with pytest.raises(Http404):
+        reports.request(kind="school", subject_id=world.school_a.pk, year=YEAR,
+                        user=world.secretary_a)  # fmt: skip
+    assert reports.request(kind="school", subject_id=world.school_a.pk, year=YEAR,
+                           user=world.principal_a)  # fmt: skip
+    with pytest.raises(Http404):
+        reports.request(kind="branch", subject_id=world.branch_a1.pk, year=YEAR,
+                        user=world.secretary_b)  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_pregeneration_in_january_is_idempotent(world):
+    import datetime
+
+    january = datetime.date(YEAR + 1, 1, 2)
+    assert reports.pregenerate_last_year(today=january) == 3  # A1, A2, B1
+    assert reports.pregenerate_last_year(today=january) == 0
+    assert set(ReportFile.objects.values_list("year", flat=True)) == {YEAR}
