@@ -610,7 +610,6 @@ def feed_meetings(user: Any, *, today: datetime.date) -> QuerySet[Meeting]:
 def my_meetings_panel(request: HttpRequest) -> dict[str, Any]:
     """Members: my next meetings (with a check-in link on the day) and my attendance."""
     now = timezone.now()
-    member = getattr(request.user, "member", None) if hasattr(request.user, "member") else None
     upcoming = list(
         Meeting.objects.visible_to(request.user, "meetings.view")
         .filter(starts_at__gte=now - datetime.timedelta(hours=3))
@@ -619,10 +618,10 @@ def my_meetings_panel(request: HttpRequest) -> dict[str, Any]:
         .order_by("starts_at")[:5]
     )
     mine = set()
-    if member is not None and upcoming:
+    if upcoming:
         mine = set(
             AttendanceRecord.objects.filter(
-                member=member, meeting__in=[m.id for m in upcoming]
+                member__user=request.user, meeting__in=[m.id for m in upcoming]
             ).values_list("meeting_id", flat=True)
         )
     return {

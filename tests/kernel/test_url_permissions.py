@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -34,7 +36,8 @@ def test_anonymous_is_sent_to_login_by_every_non_public_view(client):
         access = declared_access(route.callback)
         if access.public:
             continue
-        args = [1] * route.route.count("<int:")
+        converters = re.findall(r"<(?:(\w+):)?\w+>", route.route)
+        args = [1 if match == "int" else "x" for match in converters]
         url = reverse(route.name, args=args)
         response = client.get(url)
         assert response.status_code == 302, route.route
