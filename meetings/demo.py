@@ -99,6 +99,9 @@ def seed_meetings(ctx: Any) -> None:
     for member in Member.objects.filter(status=Status.ACTIVE).order_by("name", "id"):
         people.setdefault(member.organisation_id, []).append(member)
     secretary = ctx.users["secretary"]
+    for branch_people in people.values():
+        # The branch's secretary (a demo login) hosts; the others by name.
+        branch_people.sort(key=lambda m: (m.user_id != secretary.pk, m.name))
 
     def add(
         organisation,
@@ -217,7 +220,7 @@ def seed_meetings(ctx: Any) -> None:
                     branch,
                     MeetingType.LECTURE,
                     _at(_month_day(first, 26), 15),
-                    f"党课：{title}",
+                    title,
                     everyone,
                     lecture_title=title,
                     lecturer=lecturer,

@@ -630,16 +630,12 @@ def my_meetings_panel(request: HttpRequest) -> dict[str, Any]:
 
 
 def secretary_panel(request: HttpRequest) -> dict[str, Any]:
-    """This period's compliance at a glance for the branch (or school) the user runs."""
+    """This period's compliance at a glance: the secretary's branch, the school for its
+    admin and for the principal (numbers only)."""
     today = timezone.localdate()
-    organisation = (
-        Organisation.objects.visible_to(request.user, "meetings.change")
-        .filter(kind__in=[*Organisation.SCHOOL_KINDS, Organisation.Kind.BRANCH])
-        .order_by("path")
-        .first()
-    )
+    organisation = compliance_organisations(request.user).first()
     if organisation is None:
-        return {"organisation": None, "current": [], "shortfalls": []}
+        return {"organisation": None}
     report = compliance(organisation=organisation, year=today.year, today=today)
     current = []
     for branch in report.branches:
@@ -652,6 +648,7 @@ def secretary_panel(request: HttpRequest) -> dict[str, Any]:
         "current": current,
         "overdue": report.shortfalls(PeriodStatus.OVERDUE),
         "multi_branch": len(report.branches) > 1,
+        "can_plan": scope_for(request.user).has("meetings.change"),
     }
 
 
