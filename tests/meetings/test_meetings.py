@@ -330,3 +330,20 @@ def test_dashboard_query_count_does_not_grow_with_meetings(persona, world, login
     make(45)
     many = count()
     assert few == many, f"{few} queries at 5 meetings, {many} at 50"
+
+
+def test_rest_present_marks_only_the_unmarked(world, login):
+    meeting = MeetingFactory(organisation=world.branch_a1, status="planned", minutes="")
+    leave = AttendanceFactory(meeting=meeting, member=world.teacher_a.member, status="pending")
+    rest = AttendanceFactory(meeting=meeting, member=world.member_a.member, status="pending")
+    login(world, "secretary_a").post(
+        reverse("meeting-attendance", args=[meeting.pk]),
+        {
+            f"status-{leave.pk}": "leave",
+            f"reason-{leave.pk}": "病假",
+            f"status-{rest.pk}": "pending",
+            "rest_present": "on",
+        },
+    )
+    statuses = dict(meeting.attendance.values_list("id", "status"))
+    assert statuses == {leave.pk: "leave", rest.pk: "present"}
