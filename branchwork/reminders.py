@@ -90,8 +90,14 @@ def evaluate(today: datetime.date) -> list[Occasion]:
 
 def _quiet_until(now: datetime.datetime, preference: NotificationPreference | None):
     """The first moment after `now` outside the recipient's quiet hours."""
-    start = preference.quiet_start if preference else datetime.time(22, 0)
-    end = preference.quiet_end if preference else datetime.time(7, 0)
+    if preference is not None:
+        start, end = preference.quiet_start, preference.quiet_end
+    elif settings.REMINDER_QUIET_HOURS:
+        start, end = (
+            datetime.time.fromisoformat(part) for part in settings.REMINDER_QUIET_HOURS.split("-")
+        )
+    else:
+        return now
     local = timezone.localtime(now)
     current = local.time()
     if start == end:

@@ -9,6 +9,7 @@ mis-typed production setting must never fall back silently.
 from __future__ import annotations
 
 import os
+import re
 import zoneinfo
 from pathlib import Path
 
@@ -250,6 +251,13 @@ REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5, minimum=1)
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60, minimum=1)
 REMINDER_STALE_SECONDS = env_int("REMINDER_STALE_SECONDS", 600, minimum=1)
 MEETING_NOTICE_DAYS = env_int("MEETING_NOTICE_DAYS", 1, minimum=0)
+# Default quiet hours (HH:MM-HH:MM, local time) for people without their own, and for
+# group robots; empty for none.
+REMINDER_QUIET_HOURS = env.str("REMINDER_QUIET_HOURS", default="22:00-07:00")
+if REMINDER_QUIET_HOURS and not re.fullmatch(r"\d\d:\d\d-\d\d:\d\d", REMINDER_QUIET_HOURS):
+    raise ImproperlyConfigured(
+        f"REMINDER_QUIET_HOURS must look like 22:00-07:00, not {REMINDER_QUIET_HOURS!r}"
+    )
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

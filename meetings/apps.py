@@ -48,7 +48,7 @@ class MeetingsConfig(AppConfig):
         register_dashboard_panel(
             name="meetings-compliance",
             template="meetings/panels/compliance.html",
-            capability="meetings.change",
+            capability="meetings.compliance",
             context=selectors.secretary_panel,
             order=20,
         )

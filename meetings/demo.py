@@ -99,6 +99,9 @@ def seed_meetings(ctx: Any) -> None:
     for member in Member.objects.filter(status=Status.ACTIVE).order_by("name", "id"):
         people.setdefault(member.organisation_id, []).append(member)
     secretary = ctx.users["secretary"]
+    for branch_people in people.values():
+        # The branch's secretary (a demo login) hosts; the others by name.
+        branch_people.sort(key=lambda m: (m.user_id != secretary.pk, m.name))
 
     def add(
         organisation,
@@ -117,7 +120,8 @@ def seed_meetings(ctx: Any) -> None:
             status = MeetingStatus.ARCHIVED if (today - local_day).days > 60 else MeetingStatus.HELD
         branch_people = people.get(
             organisation.id if organisation.kind == "branch" else organisation.parent_id, []
-        )
+        ) or list(attendees)
+        topics = extra.pop("topics", "") or title + "\n\n" + rng.choice(COMMITTEE_TOPICS)
         meeting = Meeting(
             organisation=organisation,
             meeting_type=meeting_type,
@@ -127,7 +131,7 @@ def seed_meetings(ctx: Any) -> None:
             place=rng.choice(["党员活动室", "学校会议室", "图书馆报告厅", "三楼会议室"]),
             host=branch_people[0] if branch_people else None,
             recorder=branch_people[1] if len(branch_people) > 1 else None,
-            topics=clean_html(title + "\n\n" + rng.choice(COMMITTEE_TOPICS)),
+            topics=clean_html(topics),
             minutes=clean_html(
                 f"会议由{branch_people[0].name if branch_people else '书记'}主持。\n"
                 f"一、{title}。\n二、与会党员结合教育教学工作交流发言。\n三、书记作总结，"
@@ -217,7 +221,7 @@ def seed_meetings(ctx: Any) -> None:
                     branch,
                     MeetingType.LECTURE,
                     _at(_month_day(first, 26), 15),
-                    f"党课：{title}",
+                    title,
                     everyone,
                     lecture_title=title,
                     lecturer=lecturer,
@@ -261,6 +265,8 @@ def seed_meetings(ctx: Any) -> None:
         _at(months[-3].replace(day=15), 14),
         "党政联席会议：研究校园改造与中层干部调整",
         leaders,
+        topics="一、教学楼抗震加固及操场改造项目\n二、教务处副主任人选\n"
+        "三、学校三年发展规划\n四、多媒体教学设备采购",
     )
     if joint is not None:
         for text, category in [

@@ -77,6 +77,9 @@ class MeetingForm(forms.Form):
 class AttendanceForm(forms.Form):
     """One status and reason per attendee row, plus people to add."""
 
+    rest_present = forms.BooleanField(
+        label=_("Mark everyone not yet marked as present"), required=False
+    )
     add_member = forms.ModelChoiceField(
         label=_("Add a member"), queryset=Member.objects.none(), required=False
     )
@@ -103,7 +106,11 @@ class AttendanceForm(forms.Form):
                 initial=record.status,
             )
             self.fields[f"reason-{record.id}"] = forms.CharField(
-                label=_("Reason"), max_length=200, required=False, initial=record.reason
+                label=_("Reason"),
+                max_length=200,
+                required=False,
+                initial=record.reason,
+                widget=forms.TextInput(attrs={"placeholder": _("Reason")}),
             )
             self.fields[f"remove-{record.id}"] = forms.BooleanField(
                 label=_("Remove"), required=False

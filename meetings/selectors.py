@@ -610,7 +610,6 @@ def feed_meetings(user: Any, *, today: datetime.date) -> QuerySet[Meeting]:
 def my_meetings_panel(request: HttpRequest) -> dict[str, Any]:
     """Members: my next meetings (with a check-in link on the day) and my attendance."""
     now = timezone.now()
-    member = getattr(request.user, "member", None) if hasattr(request.user, "member") else None
     upcoming = list(
         Meeting.objects.visible_to(request.user, "meetings.view")
         .filter(starts_at__gte=now - datetime.timedelta(hours=3))
@@ -619,10 +618,10 @@ def my_meetings_panel(request: HttpRequest) -> dict[str, Any]:
         .order_by("starts_at")[:5]
     )
     mine = set()
-    if member is not None and upcoming:
+    if upcoming:
         mine = set(
             AttendanceRecord.objects.filter(
-                member=member, meeting__in=[m.id for m in upcoming]
+                member__user=request.user, meeting__in=[m.id for m in upcoming]
             ).values_list("meeting_id", flat=True)
         )
     return {
@@ -631,16 +630,12 @@ def my_meetings_panel(request: HttpRequest) -> dict[str, Any]:
 
 
 def secretary_panel(request: HttpRequest) -> dict[str, Any]:
-    """This period's compliance at a glance for the branch (or school) the user runs."""
+    """This period's compliance at a glance: the secretary's branch, the school for its
+    admin and for the principal (numbers only)."""
     today = timezone.localdate()
-    organisation = (
-        Organisation.objects.visible_to(request.user, "meetings.change")
-        .filter(kind__in=[*Organisation.SCHOOL_KINDS, Organisation.Kind.BRANCH])
-        .order_by("path")
-        .first()
-    )
+    organisation = compliance_organisations(request.user).first()
     if organisation is None:
-        return {"organisation": None, "current": [], "shortfalls": []}
+        return {"organisation": None}
     report = compliance(organisation=organisation, year=today.year, today=today)
     current = []
     for branch in report.branches:
@@ -653,6 +648,7 @@ def secretary_panel(request: HttpRequest) -> dict[str, Any]:
         "current": current,
         "overdue": report.shortfalls(PeriodStatus.OVERDUE),
         "multi_branch": len(report.branches) > 1,
+        "can_plan": scope_for(request.user).has("meetings.change"),
     }
 
 

@@ -30,6 +30,7 @@ from meetings.forms import (
 )
 from meetings.models import (
     Attachment,
+    AttendanceStatus,
     CalendarToken,
     Decision,
     Meeting,
@@ -164,10 +165,17 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     form = AttendanceForm(posted(request), meeting=meeting, records=records, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+
+        def chosen(record_id: int) -> str:
+            status = data[f"status-{record_id}"]
+            if status == AttendanceStatus.PENDING and data["rest_present"]:
+                return AttendanceStatus.PRESENT
+            return status
+
         changes = [
             services.AttendanceChange(
                 record_id=r.id,
-                status=data[f"status-{r.id}"],
+                status=chosen(r.id),
                 reason=data[f"reason-{r.id}"],
                 remove=data[f"remove-{r.id}"],
             )

@@ -300,9 +300,12 @@ def test_dashboard_panels_for_secretary_and_member(world, login):
     assert "本期三会一课" in page and "主题党日" in page
     page = text(login(world, "teacher_a").get(reverse("dashboard")))
     assert "我的近期会议" in page and "下周主题党日" in page and "本期三会一课" not in page
+    page = text(login(world, "principal_a").get(reverse("dashboard")))
+    assert "本期三会一课" in page and "甲校第二党支部" in page
+    assert "下周主题党日" not in page and reverse("meeting-create") not in page
 
 
-@pytest.mark.parametrize("persona", ["secretary_a", "teacher_a", "admin_a"])
+@pytest.mark.parametrize("persona", ["secretary_a", "teacher_a", "admin_a", "principal_a"])
 def test_dashboard_query_count_does_not_grow_with_meetings(persona, world, login):
     client = login(world, persona)
     url = reverse("dashboard")
@@ -327,3 +330,20 @@ def test_dashboard_query_count_does_not_grow_with_meetings(persona, world, login
     make(45)
     many = count()
     assert few == many, f"{few} queries at 5 meetings, {many} at 50"
+
+
+def test_rest_present_marks_only_the_unmarked(world, login):
+    meeting = MeetingFactory(organisation=world.branch_a1, status="planned", minutes="")
+    leave = AttendanceFactory(meeting=meeting, member=world.teacher_a.member, status="pending")
+    rest = AttendanceFactory(meeting=meeting, member=world.member_a.member, status="pending")
+    login(world, "secretary_a").post(
+        reverse("meeting-attendance", args=[meeting.pk]),
+        {
+            f"status-{leave.pk}": "leave",
+            f"reason-{leave.pk}": "病假",
+            f"status-{rest.pk}": "pending",
+            "rest_present": "on",
+        },
+    )
+    statuses = dict(meeting.attendance.values_list("id", "status"))
+    assert statuses == {leave.pk: "leave", rest.pk: "present"}
