@@ -112,21 +112,16 @@ def ledger(branch: Organisation, *, year: int) -> list[Pledge]:
     return _finish(with_progress(pledges).order_by("member__name", "category__position", "id"))
 
 
-def awaiting_approval(user: Any) -> QuerySet[Pledge]:
-    return (
+def awaiting_secretary(user: Any) -> list[Pledge]:
+    """Pledges of the user's branches awaiting approval or with entries awaiting review,
+    each with `entries_to_review` (one query: the dashboard counts them)."""
+    pending = Fulfilment.objects.filter(status=EntryStatus.PENDING).values("pledge_id")
+    return list(
         Pledge.objects.visible_to(user, "pledges.manage")
-        .filter(status=PledgeStatus.SUBMITTED)
-        .select_related("member", "category", "organisation")
-        .order_by("created_at", "id")
-    )
-
-
-def entries_awaiting_review(user: Any) -> QuerySet[Fulfilment]:
-    return (
-        Fulfilment.objects.visible_to(user, "pledges.manage")
-        .filter(status=EntryStatus.PENDING)
-        .select_related("pledge__member", "pledge__category")
-        .order_by("created_at", "id")
+        .filter(Q(status=PledgeStatus.SUBMITTED) | Q(pk__in=pending))
+        .annotate(entries_to_review=Count("entries", filter=Q(entries__status=EntryStatus.PENDING)))
+        .select_related("member")
+        .order_by("created_at", "id")[:50]
     )
 
 
@@ -382,11 +377,10 @@ def letter_items(letter: ResponsibilityLetter) -> list[LetterItem]:
 def my_pledges_panel(request: HttpRequest) -> dict[str, Any]:
     """The member's pledges this year and the next thing to do for each."""
     year = current_year()
-    member = own_member(request.user)
-    pledges = my_pledges(request.user, year=year) if member else []
+    pledges = my_pledges(request.user, year=year)
     for pledge in pledges:
         pledge.next_step = _next_step(pledge)
-    return {"member": member, "pledges": pledges, "year": year}
+    return {"pledges": pledges, "year": year}
 
 
 def _next_step(pledge: Pledge) -> str:
@@ -408,10 +402,9 @@ def _next_step(pledge: Pledge) -> str:
 
 
 def secretary_panel(request: HttpRequest) -> dict[str, Any]:
-    pledges = list(awaiting_approval(request.user)[:20])
-    entries = list(entries_awaiting_review(request.user)[:20])
+    pledges = awaiting_secretary(request.user)
     return {
-        "pledges_awaiting": pledges,
-        "entries_awaiting": entries,
+        "pledges_awaiting": [p for p in pledges if p.status == PledgeStatus.SUBMITTED],
+        "pledges_with_entries": [p for p in pledges if p.entries_to_review],
         "ledger_year": current_year(),
     }
