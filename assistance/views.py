@@ -26,6 +26,7 @@ from assistance.selectors import COUNTS, LEDGER
 from assistance.services import MENTOR_STAGES
 from branchwork import services as kernel_services
 from branchwork.access import get_visible_or_404, requires, scope_for
+from branchwork.http import posted, posted_files
 from branchwork.imports import FileRefused
 from branchwork.models import ImportBatch, Organisation
 from branchwork.uploads import file_response
@@ -98,7 +99,7 @@ def _schools(user) -> object:
 @requires(MANAGE)
 def student_create(request: HttpRequest) -> HttpResponse:
     schools = _schools(request.user)
-    form = StudentForm(request.POST or None, schools=schools)
+    form = StudentForm(posted(request), schools=schools)
     if request.method == "POST" and form.is_valid():
         student = form.save(commit=False)
         student.school = form.cleaned_data["school"]
@@ -115,7 +116,7 @@ def student_create(request: HttpRequest) -> HttpResponse:
 @requires(MANAGE)
 def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
     student = get_visible_or_404(Student, request.user, MANAGE, pk=pk)
-    form = StudentForm(request.POST or None, instance=student)
+    form = StudentForm(posted(request), instance=student)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_student(student=form.save(commit=False), by=request.user)
@@ -164,7 +165,7 @@ def pairing_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("student", "").isdigit():
         initial["student"] = int(request.GET["student"])
-    form = PairingForm(request.POST or None, students=students, mentors=mentors, initial=initial)
+    form = PairingForm(posted(request), students=students, mentors=mentors, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             pairing = services.open_pairing(**form.cleaned_data, by=request.user)
@@ -198,7 +199,7 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(VIEW_FILE)
 def pairing_close(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = _pairing(request, pk)
-    form = CloseForm(request.POST or None)
+    form = CloseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.close_pairing(pairing=pairing, **form.cleaned_data, by=request.user)
@@ -223,7 +224,7 @@ def _draft_key(request: HttpRequest, pairing: Pairing) -> str:
 def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = _pairing(request, pk)
     from_script = request.headers.get(DRAFT_HEADER) == "1"
-    form = VisitForm(request.POST or None, request.FILES or None)
+    form = VisitForm(posted(request), posted_files(request))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -263,7 +264,7 @@ def visit_photo(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(VIEW_FILE)
 def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = _pairing(request, pk)
-    form = AssessmentForm(request.POST or None, subjects=pairing.subject_list())
+    form = AssessmentForm(posted(request), subjects=pairing.subject_list())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -306,7 +307,7 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
     """Phase 1: check every row and show errors or a preview; nothing is written."""
     context = _import_context(kind)
     schools = _schools(request.user)
-    form = ImportForm(request.POST or None, request.FILES or None, schools=schools)
+    form = ImportForm(posted(request), posted_files(request), schools=schools)
     context["form"] = form
     if request.method == "POST" and form.is_valid():
         upload, school = form.cleaned_data["file"], form.cleaned_data["school"]

@@ -10,6 +10,11 @@ missing=()
 [ -n "$(pg_bindir)" ] || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+# PDF reports: Pango (WeasyPrint), fast CJK subsetting, a CJK font, poppler to read PDFs
+# back; browser tests: Debian's chromium (playwright cannot download browsers here).
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils chromium; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
 for pkg in ${BRANCHWORK_EXTRA_APT:-}; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done

@@ -1,0 +1,108 @@
+"""PDF report rendering at realistic sizes (issue 8).
+
+Data: the compliance benchmark's school (10 branches, 5 years of meetings) with 50
+members per branch. Measures, in this process, the median wall time and the peak Python
+memory (tracemalloc) of: the branch annual report of one branch (50 members, a year of
+meetings), the school report (10 branches), and WeasyPrint alone on a plain-text Chinese
+document with the same number of pages — the floor our report is compared to.
+Targets: branch < 1.5 s, school < 5 s, ratio to the plain document < 2.
+
+    benchmarks/run.sh bench_reports
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_compliance
+from common import peak_rss_mb, write_section
+
+bench_compliance.MEMBERS_PER_BRANCH = 50
+RUNS = 5
+
+from django.utils import timezone  # noqa: E402
+
+from branchwork import reports  # noqa: E402
+from branchwork.models import Organisation  # noqa: E402
+from branchwork.pdf import harfbuzz_subsetting, render_pdf  # noqa: E402
+
+
+def timed(fn, runs: int) -> tuple[float, float, object]:
+    """Median time of `runs` plain runs, then one more run under tracemalloc for the peak
+    (tracemalloc slows Python down, so it never runs while timing)."""
+    times = []
+    result = None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    tracemalloc.start()
+    fn()
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return statistics.median(times), peak / 1024 / 1024, result
+
+
+def plain_document(pages: int) -> bytes:
+    """WeasyPrint alone: paragraphs of Chinese text, grown until the page count matches."""
+    sentence = "学校党组织认真落实“三会一课”制度，党员教师结对帮扶学困生，承诺践诺，年度评议。"
+    paragraphs = 10
+    while True:
+        body = "".join(f"<p>{sentence * 4}</p>" for _ in range(paragraphs))
+        pdf = render_pdf("reports/plain.html", {"title": "plain", "body": body})
+        if reports.page_count(pdf) >= pages:
+            return body
+        paragraphs += 10
+
+
+def main() -> None:
+    school = Organisation.objects.filter(slug="bench-school").first()
+    if school is None:
+        school, _admin = bench_compliance.build()
+    branch = Organisation.objects.filter(slug="bench-b0").get()
+    year = timezone.localdate().year
+    reports.render_now("branch", branch.pk, year)  # warm-up: fonts and stylesheets load once
+    rows = []
+    for label, kind, subject, runs, target in (
+        ("Branch annual report (50 members, a year of meetings)", "branch", branch, RUNS, 1.5),
+        ("School report (10 branches)", "school", school, 3, 5.0),
+    ):
+        seconds, peak, pdf = timed(
+            lambda k=kind, s=subject: reports.render_now(k, s.pk, year), runs
+        )
+        pages = reports.page_count(pdf)
+        body = plain_document(pages)
+        plain_seconds, _p, plain_pdf = timed(
+            lambda b=body: render_pdf("reports/plain.html", {"title": "plain", "body": b}), runs
+        )
+        ratio = seconds / plain_seconds
+        ok = seconds < target and ratio < 2
+        rows.append(
+            f"| {label} | {pages} | {seconds:.2f} s | < {target} s | {peak:.0f} MB "
+            f"| {plain_seconds:.2f} s ({reports.page_count(plain_pdf)} pages) | {ratio:.2f} "
+            f"| {'pass' if ok else 'MISSED'} |"
+        )
+    body = "\n".join(
+        [
+            "| report | pages | median render (build + PDF) | target | peak Python memory "
+            "| plain-text PDF, same pages | ratio (target < 2) | result |",
+            "|---|---:|---:|---|---:|---:|---:|---|",
+            *rows,
+        ]
+    ) + (
+        f"\n\nHarfBuzz subsetting: {'yes' if harfbuzz_subsetting() else 'NO (fontTools fallback)'}"
+        f"; peak RSS of the benchmark process {peak_rss_mb():.0f} MB."
+    )
+    print(body)
+    write_section("bench_reports", "PDF reports (issue 8)", body,
+                  command="benchmarks/run.sh bench_reports")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
