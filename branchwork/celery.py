@@ -17,7 +17,7 @@ def setup_periodic_tasks(sender: Celery, **kwargs) -> None:
     from celery.schedules import crontab
     from django.conf import settings
 
-    from branchwork.tasks import heartbeat, pregenerate_reports, sweep
+    from branchwork.tasks import digest, heartbeat, pregenerate_reports, sweep
 
     sender.add_periodic_task(
         float(settings.BRANCHWORK_HEARTBEAT_SECONDS),
@@ -28,6 +28,7 @@ def setup_periodic_tasks(sender: Celery, **kwargs) -> None:
     sender.add_periodic_task(
         float(settings.REMINDER_SWEEP_MINUTES * 60), sweep.s(), name="branchwork.sweep"
     )
+    sender.add_periodic_task(crontab(minute=30, hour=7), digest.s(), name="branchwork.digest")
     # 2–4 January at 03:00: last year's branch reports (idempotent: skips those that exist).
     sender.add_periodic_task(
         crontab(minute=0, hour=3, day_of_month="2-4", month_of_year=1),

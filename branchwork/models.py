@@ -371,6 +371,11 @@ class NotificationPreference(models.Model):
     muted = models.JSONField(default=list, blank=True)
     quiet_start = models.TimeField(_("quiet hours from"), default=datetime.time(22, 0))
     quiet_end = models.TimeField(_("quiet hours until"), default=datetime.time(7, 0))
+    daily_digest = models.BooleanField(
+        _("daily digest"),
+        default=False,
+        help_text=_("Each morning, one e-mail listing the reminders of the last day."),
+    )
 
     class Meta:
         verbose_name = _("notification preference")

@@ -60,6 +60,9 @@ class PreferenceForm(forms.Form):
     quiet_end = forms.TimeField(
         label=gettext_lazy("Quiet hours until"), widget=forms.TimeInput(attrs={"type": "time"})
     )
+    daily_digest = forms.BooleanField(
+        label=gettext_lazy("Also send me a daily digest e-mail at 7:30"), required=False
+    )
 
 
 @requires("branchwork.inbox")
@@ -67,7 +70,11 @@ def preferences(request: HttpRequest) -> HttpResponse:
     preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
     form = PreferenceForm(
         posted(request),
-        initial={"quiet_start": preference.quiet_start, "quiet_end": preference.quiet_end},
+        initial={
+            "quiet_start": preference.quiet_start,
+            "quiet_end": preference.quiet_end,
+            "daily_digest": preference.daily_digest,
+        },
     )
     grid = [
         {
@@ -93,6 +100,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         )
         preference.quiet_start = form.cleaned_data["quiet_start"]
         preference.quiet_end = form.cleaned_data["quiet_end"]
+        preference.daily_digest = form.cleaned_data["daily_digest"]
         preference.full_clean()
         preference.save()
         messages.success(request, _("Saved."))

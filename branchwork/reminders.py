@@ -340,3 +340,55 @@ def retry(delivery: Delivery) -> None:
 def request_sweep() -> None:
     """Ask for a sweep soon (after something reminders depend on changed)."""
     enqueue_after_commit("branchwork.sweep")
+
+
+DIGEST_RULE = "branchwork.digest"
+
+
+def digest(*, today: datetime.date | None = None, now: datetime.datetime | None = None) -> int:
+    """One morning e-mail per person who asked for it, listing the last day's unread
+    reminders. The digest is itself a notification with the usual unique key, so a second
+    run the same day sends nothing."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    wanting = NotificationPreference.objects.filter(
+        daily_digest=True, user__is_active=True
+    ).exclude(user__email="")
+    since = now - datetime.timedelta(days=1)
+    unread: dict[int, list[Notification]] = defaultdict(list)
+    for note in (
+        Notification.objects.filter(
+            recipient_id__in=wanting.values("user_id"), created_at__gte=since, read_at__isnull=True
+        )
+        .exclude(rule=DIGEST_RULE)
+        .order_by("created_at")
+    ):
+        unread[note.recipient_id].append(note)
+    created = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        from django.utils.translation import gettext as _
+
+        for user_id, notes in unread.items():
+            digest_note, new = Notification.objects.get_or_create(
+                rule=DIGEST_RULE, subject_key="digest", recipient_id=user_id, occasion=today,
+                defaults={
+                    "organisation_id": notes[0].organisation_id,
+                    "title": _("Your reminders: %(count)s") % {"count": len(notes)},
+                    "body": "\n".join(f"· {n.title}" for n in notes),
+                    "link": "/inbox/",
+                    "read_at": now,  # the digest itself does not add to the unread count
+                },
+            )  # fmt: skip
+            if not new:
+                continue
+            Delivery.objects.get_or_create(
+                notification=digest_note, channel=Channel.EMAIL,
+                defaults={
+                    "organisation_id": digest_note.organisation_id, "rule": DIGEST_RULE,
+                    "subject_key": "digest", "occasion": today, "title": digest_note.title,
+                    "body": digest_note.body, "link": digest_note.link, "not_before": now,
+                },
+            )  # fmt: skip
+            created += 1
+    dispatch_due(now=now)
+    return created

@@ -18,6 +18,12 @@ def sweep() -> dict:
     return {"notifications": result.notifications, "queued": result.queued}
 
 
+@shared_task(name="branchwork.digest")
+def digest() -> int:
+    """Each morning: one e-mail per person who chose the daily digest."""
+    return reminders.digest()
+
+
 @shared_task(name="branchwork.deliver")
 def deliver(delivery_id: int) -> str:
     return reminders.deliver(delivery_id)

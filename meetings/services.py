@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branchwork.models import Organisation
+from branchwork.reminders import request_sweep
 from branchwork.uploads import stored_name, validate_upload
 from meetings.models import (
     DEFAULT_RULES,
@@ -181,6 +182,9 @@ def plan_meeting(
     AttendanceRecord.objects.bulk_create(
         [AttendanceRecord(meeting=meeting, member=m) for m in people]
     )
+    # A meeting soon needs its notice now, not at the next beat: ask for a sweep after
+    # commit. If the broker is down the request still succeeds; beat's sweep sends it later.
+    request_sweep()
     return meeting
 
 

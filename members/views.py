@@ -86,6 +86,12 @@ def member_list(request: HttpRequest) -> HttpResponse:
             "members": selectors.roster(request.user, filters),
             "filters": filters,
             "branches": branches,
+            "groups": list(
+                Organisation.objects.visible_to(request.user, "members.view")
+                .groups()
+                .select_related("parent")
+                .order_by("path")
+            ),
             "stages": list(Stage),
             "posts": list(Post),
             "statuses": list(Status),

@@ -314,6 +314,23 @@ def test_broker_down_when_queueing_loses_nothing(
     from email.header import decode_header, make_header
 
     [written] = list(mail_dir.iterdir())  # the file e-mail backend's one message
-    message = email.message_from_bytes(written.read_bytes().split(b"\n-----", 1)[0])
+    message = email.message_from_bytes(written.read_bytes().split(b"-" * 79)[0])
     assert "明天召开支委会" in str(make_header(decode_header(message["Subject"])))
     assert message["To"] == "secretary@example.org"
+
+
+@pytest.mark.django_db
+def test_daily_digest_once_a_day_for_those_who_asked(world, rule, mailoutbox):
+    NotificationPreference.objects.create(user=world.secretary_a, daily_digest=True)
+    reminders.sweep()
+    assert reminders.digest() == 1
+    assert reminders.digest() == 0  # the second run the same day sends nothing
+    digest = Notification.objects.get(rule=reminders.DIGEST_RULE)
+    assert digest.recipient == world.secretary_a and "明天召开支委会" in digest.body
+    delivery = Delivery.objects.get(notification=digest)
+    assert reminders.deliver(delivery.pk) == "sent"
+    assert "明天召开支委会" in mailoutbox[-1].body
+    # The teacher did not ask for a digest.
+    assert not Notification.objects.filter(
+        rule=reminders.DIGEST_RULE, recipient=world.teacher_a
+    ).exists()
