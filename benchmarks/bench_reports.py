@@ -97,7 +97,10 @@ def main() -> None:
         ]
     ) + (
         f"\n\nHarfBuzz subsetting: {'yes' if harfbuzz_subsetting() else 'NO (fontTools fallback)'}"
-        f"; peak RSS of the benchmark process {peak_rss_mb():.0f} MB."
+        f"; peak RSS of the benchmark process {peak_rss_mb():.0f} MB.\n\n"
+        "The ratio counts gathering the year's data (compliance over the meetings; member, "
+        "assistance and pledge counts, per branch for the school report) and laying out "
+        "tables and SVG charts, which the plain-text floor does not do."
     )
     print(body)
     write_section("bench_reports", "PDF reports (issue 8)", body,
