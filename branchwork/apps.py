@@ -40,6 +40,7 @@ class BranchworkConfig(AppConfig):
             capability="branchwork.view_organisation",
             order=90,
         )
+        register_nav(label=_("Reports"), url_name="reports", capability="reports.view", order=80)
         register_nav(
             label=_("Outbox"), url_name="outbox", capability="branchwork.operations", order=95
         )

@@ -103,3 +103,12 @@ def test_browser_language_does_not_override_the_chinese_default(world, login):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = text(client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="zh-CN"))
     assert '<html lang="en">' in page
+
+
+def test_navigation_reaches_every_section_of_a_role(world, login):
+    page = text(login(world, "secretary_a").get(reverse("dashboard")))
+    for url_name in ("member-list", "meeting-list", "reports", "inbox"):
+        assert f'href="{reverse(url_name)}"' in page, url_name
+    page = text(login(world, "principal_a").get(reverse("dashboard")))
+    assert f'href="{reverse("reports")}"' in page
+    assert f'href="{reverse("member-list")}"' not in page
