@@ -74,6 +74,12 @@ class AssistanceConfig(AppConfig):
             evaluate=reminders.visits_overdue,
             order=30,
         )
+        register_reminder_rule(
+            name="assistance.assessment_due",
+            label=_("Stage assessment due"),
+            evaluate=reminders.assessments_due,
+            order=31,
+        )
         for report in ("branch", "school"):
             register_report_section(
                 report=report,

@@ -46,3 +46,37 @@ def visits_overdue(today: datetime.date) -> list[Occasion]:
             )
         )
     return occasions
+
+
+ASSESSMENT_LEAD_DAYS = 7
+
+
+def assessments_due(today: datetime.date) -> list[Occasion]:
+    """To the mentor, a week before the next stage assessment (阶段评价) is due."""
+    pairings = list(
+        Pairing.objects.active()
+        .filter(mentor__user__is_active=True)
+        .select_related("student", "branch", "mentor")
+        .annotate(last_assessment=Max("assessments__assessed_on"))
+    )
+    rules = _rules({p.branch.school_id for p in pairings})
+    occasions = []
+    for p in pairings:
+        due = (p.last_assessment or p.started_on) + datetime.timedelta(
+            days=rules[p.branch.school_id].assessment_interval_days
+        )
+        if not today <= due <= today + datetime.timedelta(days=ASSESSMENT_LEAD_DAYS):
+            continue
+        occasions.append(
+            Occasion(
+                rule="assistance.assessment_due",
+                subject_key=f"pairing:{p.pk}",
+                occasion=due,
+                organisation_id=p.branch_id,
+                recipients=(p.mentor.user_id,),
+                title=_("Stage assessment of %(name)s due on %(date)s")
+                % {"name": p.student.name, "date": due.isoformat()},
+                link=reverse("pairing-detail", args=[p.pk]),
+            )
+        )
+    return occasions

@@ -81,8 +81,17 @@ class PledgesConfig(AppConfig):
 
     def register_reports(self) -> None:
         """The annual reports' pledges chapter and the member record's part."""
-        from branchwork.registry import register_report_section
-        from pledges import reports
+        from branchwork.registry import register_reminder_rule, register_report_section
+        from pledges import reminders, reports
+
+        register_reminder_rule(
+            name="pledges.due", label=_("My pledge's due date is near"),
+            evaluate=reminders.pledges_due, order=40,
+        )  # fmt: skip
+        register_reminder_rule(
+            name="pledges.returned", label=_("My fulfilment entry was returned"),
+            evaluate=reminders.entries_returned, order=41,
+        )  # fmt: skip
 
         for report in ("branch", "school"):
             register_report_section(
