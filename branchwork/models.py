@@ -297,10 +297,6 @@ class RobotWebhook(models.Model):
         return f"{self.name} ({self.get_channel_display()})"
 
 
-class DeliveryQuerySet(ScopedQuerySet):
-    pass
-
-
 class Delivery(models.Model):
     """Sending one reminder through one channel: an e-mail to a person, or a message to a
     group robot. Claimed by a worker with SELECT … FOR UPDATE SKIP LOCKED, retried with
@@ -337,7 +333,7 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = DeliveryQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("delivery")

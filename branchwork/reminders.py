@@ -179,11 +179,11 @@ def _create_deliveries(occasions, new_keys, wanted, now) -> int:
         for rule, subject, user_id, occasion in new_keys[start : start + 1000]:
             chunk |= Q(rule=rule, subject_key=subject, recipient_id=user_id, occasion=occasion)
         created.extend(Notification.objects.filter(chunk))
+    muted_in_app = []
     for notification in created:
         preference = preferences.get(notification.recipient_id)
         if preference and not preference.allows(notification.rule, Channel.IN_APP):
-            notification.read_at = now  # muted in the app: kept, but not shown as unread
-            notification.save(update_fields=["read_at"])
+            muted_in_app.append(notification.pk)
         if not users.get(notification.recipient_id):
             continue
         if preference and not preference.allows(notification.rule, Channel.EMAIL):
@@ -197,14 +197,14 @@ def _create_deliveries(occasions, new_keys, wanted, now) -> int:
                 not_before=_quiet_until(now, preference),
             )
         )  # fmt: skip
+    # Muted in the app: kept (the outbox is the record), but not shown as unread.
+    Notification.objects.filter(pk__in=muted_in_app).update(read_at=now)
     deliveries.extend(_robot_deliveries(occasions, now))
     Delivery.objects.bulk_create(deliveries, batch_size=1000, ignore_conflicts=True)
     return len(deliveries)
 
 
 def _robot_deliveries(occasions: list[Occasion], now) -> list[Delivery]:
-    from branchwork.registry import REMINDER_RULES
-
     robot_rules = {rule.name for rule in REMINDER_RULES if rule.robots}
     robot_occasions = [o for o in occasions if o.rule in robot_rules]
     if not robot_occasions:

@@ -9,7 +9,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from branchwork import reports
@@ -112,6 +111,3 @@ def report_narrative(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         "reports/narrative.html",
         {"form": form, "organisation": organisation, "year": year},
     )
-
-
-NarrativeForm.base_fields["summary"].label = gettext_lazy("Summary of the year")

@@ -185,9 +185,12 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "members/member_form.html", {"form": form, "member": member})
 
 
-def _member_action(request: HttpRequest, pk: int, form_class, template_title: str, action):
-    """The shared shape of the small pipeline/transfer/archive forms."""
+def _member_action(request: HttpRequest, pk: int, form_class, template_title, action):
+    """The shared shape of the small pipeline/transfer/archive forms. `template_title` is
+    a string or a function of the member."""
     member = get_visible_or_404(Member, request.user, "members.change", pk=pk)
+    if callable(template_title):
+        template_title = template_title(member)
     kwargs = {}
     if form_class is TransferForm:
         kwargs["branches"] = [
@@ -212,20 +215,19 @@ def _member_action(request: HttpRequest, pk: int, form_class, template_title: st
 
 @requires("members.change")
 def member_advance(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_visible_or_404(Member, request.user, "members.change", pk=pk)
-    next_stage = Stage.next_of(member.stage)
-    title = (
-        _("Move to “%(stage)s”") % {"stage": Stage(next_stage).label}
-        if next_stage
-        else _("No further stage")
-    )
+    def title(member: Member) -> str:
+        next_stage = Stage.next_of(member.stage)
+        if next_stage is None:
+            return _("No further stage")
+        return _("Move to “%(stage)s”") % {"stage": Stage(next_stage).label}
+
     return _member_action(
         request,
         pk,
         AdvanceForm,
         title,
         lambda m, data: services.advance_stage(
-            member=m, to_stage=next_stage or "", by=request.user, **data
+            member=m, to_stage=Stage.next_of(m.stage) or "", by=request.user, **data
         ),
     )
 
