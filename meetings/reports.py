@@ -9,6 +9,7 @@ from typing import Any
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from branchwork.charts import bar_chart
 from branchwork.models import Organisation
@@ -80,7 +81,37 @@ def meetings_section(organisation: Organisation, year: int) -> dict[str, Any]:
         "chart": chart,
         "lectures": report.lectures,
         "theme_days": [m for m in held if m.meeting_type == MeetingType.THEME_DAY],
+        # The school report lists them per branch as running text: a table row per 党课 of
+        # every branch would make the principal's report long and slow to lay out.
+        "by_branch": [
+            {
+                "name": b.organisation.name,
+                "lectures": _listing(
+                    _lecture_entry(m) for m in report.lectures if m.branch_id == b.organisation.id
+                ),
+                "theme_days": _listing(
+                    f"{m.day.month}/{m.day.day} {m.title}"
+                    for m in held
+                    if m.meeting_type == MeetingType.THEME_DAY and m.branch_id == b.organisation.id
+                ),
+            }
+            for b in report.branches
+        ]
+        if organisation.is_school
+        else [],
     }
+
+
+def _lecture_entry(m: Any) -> str:
+    text = f"{m.day.month}/{m.day.day} {m.lecture_title or m.title}"
+    if m.lecturer:
+        text += pgettext("report listing", " (%(lecturer)s)") % {"lecturer": m.lecturer}
+    return text
+
+
+def _listing(entries: Any) -> dict[str, Any]:
+    entries = list(entries)
+    return {"count": len(entries), "text": pgettext("list separator", "; ").join(entries)}
 
 
 def decisions_section(organisation: Organisation, year: int) -> dict[str, Any]:

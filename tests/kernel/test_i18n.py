@@ -14,19 +14,30 @@ PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
 def msgids(po_text: str) -> set[str]:
-    """The msgids (singular) of a .po file, continuation lines joined."""
+    """The msgids (singular) of a .po file, continuation lines joined; an entry with a
+    context is keyed "context\x04msgid", as in a compiled catalogue."""
     found: set[str] = set()
-    current: list[str] | None = None
-    for line in po_text.splitlines():
-        if line.startswith("msgid "):
-            current = [line[len("msgid ") :].strip()[1:-1]]
-        elif line.startswith('"') and current is not None:
-            current.append(line.strip()[1:-1])
-        elif current is not None:
-            text = "".join(current)
-            if text:
-                found.add(text.encode().decode("unicode_escape").encode("latin-1").decode())
-            current = None
+    field: str | None = None  # "msgctxt" or "msgid" while reading its lines
+    parts: dict[str, list[str]] = {}
+
+    def text(name: str) -> str:
+        raw = "".join(parts.get(name, []))
+        return raw.encode().decode("unicode_escape").encode("latin-1").decode()
+
+    for line in [*po_text.splitlines(), ""]:
+        keyword = line.split(" ", 1)[0]
+        if keyword in ("msgctxt", "msgid"):
+            if keyword == "msgctxt":
+                parts = {}
+            field = keyword
+            parts[field] = [line[len(keyword) + 1 :].strip()[1:-1]]
+        elif line.startswith('"') and field is not None:
+            parts[field].append(line.strip()[1:-1])
+        elif field is not None:
+            if field == "msgid" and text("msgid"):
+                context = text("msgctxt") if "msgctxt" in parts else None
+                found.add(f"{context}\x04{text('msgid')}" if context else text("msgid"))
+            field, parts = None, {}
     return found
 
 
