@@ -9,12 +9,13 @@ class AssistanceConfig(AppConfig):
     verbose_name = _("Student assistance")
 
     def ready(self) -> None:
-        from assistance import demo, reminders, reports, selectors
+        from assistance import demo, reminders, reports, selectors, services
         from branchwork.access import register_capabilities
         from branchwork.models import Role
         from branchwork.registry import (
             register_dashboard_panel,
             register_demo_seeder,
+            register_import_kind,
             register_nav,
             register_reminder_rule,
             register_report_section,
@@ -68,6 +69,15 @@ class AssistanceConfig(AppConfig):
             order=30,
         )
         register_demo_seeder(name="assistance", seed=demo.seed_assistance, order=30)
+        for kind, title, done, headers in (
+            ("students", _("Import students"), "student-list", (_("Name"), _("Class"))),
+            ("pairings", _("Import pairings"), "assistance-ledger", (_("Student"), _("Mentor"))),
+        ):
+            register_import_kind(
+                name=f"assistance-{kind}", title=title, capability="assistance.manage",
+                run=services.IMPORTS[kind], page=f"{kind.removesuffix('s')}-import",
+                confirm="assistance-import-confirm", done=done, preview_headers=headers,
+            )  # fmt: skip
         register_reminder_rule(
             name="assistance.visit_overdue",
             label=_("A pairing without a visit for too long"),

@@ -305,18 +305,26 @@ def anonymise_student(*, student: Student) -> Student:
 # ---------------------------------------------------------------- imports
 
 
-def import_students(*, data: bytes, filename: str, school: Organisation, user: Any, commit: bool):
+def import_students(
+    *, data: bytes, filename: str, school: Organisation, user: Any, commit: bool, progress=None
+):
     """Two-phase import of a student list (columns in assistance/resources.py)."""
     from assistance.resources import StudentImporter
 
-    return StudentImporter(school=school, user=user).run(data, filename, commit=commit)
+    return StudentImporter(school=school, user=user).run(
+        data, filename, commit=commit, progress=progress
+    )
 
 
-def import_pairings(*, data: bytes, filename: str, school: Organisation, user: Any, commit: bool):
+def import_pairings(
+    *, data: bytes, filename: str, school: Organisation, user: Any, commit: bool, progress=None
+):
     """Two-phase import of pairings; every rule of `open_pairing` is checked per row."""
     from assistance.resources import PairingImporter
 
-    return PairingImporter(school=school, user=user).run(data, filename, commit=commit)
+    return PairingImporter(school=school, user=user).run(
+        data, filename, commit=commit, progress=progress
+    )
 
 
 IMPORTS = {"students": import_students, "pairings": import_pairings}

@@ -24,11 +24,13 @@ from assistance.models import MANAGE, VIEW_FILE, Pairing, Student, Visit
 from assistance.resources import PAIRING_COLUMNS, STUDENT_COLUMNS
 from assistance.selectors import COUNTS, LEDGER
 from assistance.services import MENTOR_STAGES
+from branchwork import import_flow
 from branchwork import services as kernel_services
 from branchwork.access import get_visible_or_404, requires, scope_for
 from branchwork.http import posted, posted_files
 from branchwork.imports import FileRefused
 from branchwork.models import ImportBatch, Organisation
+from branchwork.registry import IMPORT_KINDS
 from branchwork.uploads import file_response
 from members.models import Member
 
@@ -293,13 +295,13 @@ def access_log(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- imports
 
 IMPORT_COLUMNS = {"students": STUDENT_COLUMNS, "pairings": PAIRING_COLUMNS}
-IMPORT_PAGES = {"students": "student-import", "pairings": "pairing-import"}
 
 
 def _import_context(kind: str) -> dict:
     if kind not in services.IMPORTS:
         raise Http404
-    return {"kind": kind, "columns": IMPORT_COLUMNS[kind]}
+    return {"kind": kind, "columns": IMPORT_COLUMNS[kind],
+            "import_kind": IMPORT_KINDS[f"assistance-{kind}"]}  # fmt: skip
 
 
 @requires(MANAGE)
@@ -312,22 +314,18 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload, school = form.cleaned_data["file"], form.cleaned_data["school"]
         try:
-            data = upload.read()
             batch = kernel_services.start_import(
-                kind=f"assistance-{kind}",
-                organisation=school,
-                user=request.user,
-                filename=upload.name,
-                data=data,
-            )
-            result = services.IMPORTS[kind](
-                data=data, filename=batch.filename, school=school, user=request.user, commit=False
-            )
+                kind=f"assistance-{kind}", organisation=school, user=request.user,
+                filename=upload.name, data=upload.read(),
+            )  # fmt: skip
+            if import_flow.runs_in_worker(batch.file.size):
+                import_flow.queue(batch, commit=False)
+                return redirect("import-status", batch.pk)
+            import_flow.run(batch, commit=False)
         except FileRefused as exc:
             form.add_error("file", exc)
         else:
-            kernel_services.finish_import(batch=batch, result=result, committed=False)
-            context.update({"batch": batch, "result": result})
+            context["batch"] = batch
     return render(request, "assistance/import.html", context)
 
 
@@ -343,20 +341,18 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     )
     kind = batch.kind.removeprefix("assistance-")
     context = _import_context(kind)
-    if request.method != "POST" or batch.state != ImportBatch.State.PREVIEWED:
-        return redirect(IMPORT_PAGES[kind])
-    with batch.file.open("rb") as stored:
-        data = stored.read()
+    if request.method != "POST" or not import_flow.claim_for_commit(batch):
+        return redirect(context["import_kind"].page)
+    if import_flow.runs_in_worker(batch.file.size):
+        import_flow.queue(batch, commit=True)
+        return redirect("import-status", batch.pk)
     try:
-        result = services.IMPORTS[kind](
-            data=data, filename=batch.filename, school=batch.organisation, user=request.user,
-            commit=True,
-        )  # fmt: skip
+        result = import_flow.run(batch, commit=True)
     except ValidationError as error:
         # Something changed since the preview (a pairing made on the page): nothing written.
+        import_flow.reject(batch, error)
         messages.error(request, " ".join(error.messages))
-        return redirect(IMPORT_PAGES[kind])
-    kernel_services.finish_import(batch=batch, result=result, committed=result.committed)
+        return redirect(context["import_kind"].page)
     if result.committed:
         messages.success(
             request,
@@ -365,7 +361,6 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             % {"rows": result.rows, "created": result.created, "updated": result.updated,
                "unchanged": result.unchanged},
         )  # fmt: skip
-        return redirect("student-list" if kind == "students" else "assistance-ledger")
-    context.update({"form": ImportForm(schools=_schools(request.user)), "batch": batch,
-                    "result": result})  # fmt: skip
+        return redirect(context["import_kind"].done)
+    context.update({"form": ImportForm(schools=_schools(request.user)), "batch": batch})
     return render(request, "assistance/import.html", context)

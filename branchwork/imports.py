@@ -194,6 +194,22 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], Iterator[tuple[in
     raise FileRefused(_("This is not a spreadsheet: upload an .xlsx or .csv file."))
 
 
+def estimate_rows(data: bytes, filename: str) -> int | None:
+    """Roughly how many rows a file has (for a progress bar): the sheet's recorded
+    dimension for xlsx, the line count for csv."""
+    if data.startswith(b"PK\x03\x04"):
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True)
+            rows = workbook.worksheets[0].max_row
+            workbook.close()
+        except Exception:  # read_table reports unreadable files properly
+            return None
+        return rows or None
+    return data.count(b"\n") or None
+
+
 def _read_xlsx(data: bytes):
     from openpyxl import load_workbook
 
@@ -285,9 +301,12 @@ class Importer:
         return {}
 
     # --- the two phases -----------------------------------------------------------
-    def run(self, data: bytes, filename: str, *, commit: bool) -> ImportResult:
+    def run(self, data: bytes, filename: str, *, commit: bool, progress=None) -> ImportResult:
+        """Check every row, then (commit=True, no errors) write them all. `progress`, if
+        given, is called with a percentage as rows are checked (0-90) and written."""
         result = ImportResult()
         headers, body = read_table(data, filename)
+        expected = estimate_rows(data, filename) if progress else None
         positions, header_errors = self._map_headers(headers)
         if header_errors:
             result.errors.extend(header_errors)
@@ -298,6 +317,9 @@ class Importer:
             if not any(clean_text(cell) for cell in raw):
                 continue  # blank lines in the middle of real sheets
             result.rows += 1
+            if expected and result.rows % 200 == 0:
+                progress(min(90 * result.rows // expected, 90) if commit else
+                         min(100 * result.rows // expected, 99))  # fmt: skip
             if result.rows > self.max_rows:
                 result.errors = [
                     RowError(
@@ -320,6 +342,8 @@ class Importer:
         if result.errors or not commit:
             self.count_planned(planned, result)
             return result
+        if progress:
+            progress(90)
         with transaction.atomic():
             self.commit(planned, result)
         result.committed = True

@@ -179,9 +179,12 @@ class ImportBatch(models.Model):
     """
 
     class State(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
         PREVIEWED = "previewed", _("Checked, waiting for confirmation")
+        IMPORTING = "importing", _("Being imported")
         COMMITTED = "committed", _("Imported")
         REJECTED = "rejected", _("Refused because of errors")
+        FAILED = "failed", _("Failed")
 
     kind = models.CharField(max_length=40)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -192,6 +195,11 @@ class ImportBatch(models.Model):
     filename = models.CharField(max_length=200)
     state = models.CharField(max_length=20, choices=State.choices, default=State.PREVIEWED)
     summary = models.JSONField(default=dict, blank=True)
+    # A large file is checked and imported by the worker: how far it got (0 = not yet
+    # claimed by a worker), and the outcome the page shows (errors, preview rows).
+    progress = models.PositiveSmallIntegerField(default=0)
+    outcome = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     committed_at = models.DateTimeField(null=True, blank=True)
 
@@ -204,6 +212,10 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename} ({self.get_state_display()})"
+
+    @property
+    def running(self) -> bool:
+        return self.state in (self.State.CHECKING, self.State.IMPORTING)
 
 
 # --- Reminders: the outbox -------------------------------------------------------------

@@ -141,3 +141,31 @@ def register_report_section(
 
 def register_report_kind(*, name: str, label: Any, build: Callable) -> None:
     REPORT_KINDS[name] = ReportKind(name, label, build)
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """A spreadsheet import an app offers (`ImportBatch.kind` = `name`).
+
+    `run(data=, filename=, school=, user=, commit=, progress=)` returns an ImportResult;
+    `page` is the upload page's URL name, `confirm` the confirmation URL's (taking the
+    batch's pk), `done` where a finished import leads; `preview_headers` label the
+    preview's cells.
+    """
+
+    name: str
+    title: Any
+    capability: str
+    run: Callable[..., Any]
+    page: str
+    confirm: str
+    done: str
+    preview_headers: tuple = ()
+
+
+IMPORT_KINDS: dict[str, ImportKind] = {}
+
+
+def register_import_kind(**fields: Any) -> None:
+    kind = ImportKind(**fields)
+    IMPORT_KINDS[kind.name] = kind

@@ -90,23 +90,3 @@ def start_import(
     batch.file.save("upload.bin", ContentFile(data), save=False)
     batch.save()
     return batch
-
-
-def finish_import(*, batch: ImportBatch, result, committed: bool) -> None:
-    batch.state = (
-        ImportBatch.State.COMMITTED
-        if committed
-        else ImportBatch.State.REJECTED
-        if result.errors
-        else ImportBatch.State.PREVIEWED
-    )
-    batch.summary = {
-        "rows": result.rows,
-        "created": result.created,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-        "errors": len(result.errors),
-    }
-    if committed:
-        batch.committed_at = timezone.now()
-    batch.save(update_fields=["state", "summary", "committed_at"])

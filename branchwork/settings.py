@@ -259,6 +259,11 @@ if REMINDER_QUIET_HOURS and not re.fullmatch(r"\d\d:\d\d-\d\d:\d\d", REMINDER_QU
         f"REMINDER_QUIET_HOURS must look like 22:00-07:00, not {REMINDER_QUIET_HOURS!r}"
     )
 
+# --- Imports ---------------------------------------------------------------------------
+# Spreadsheets up to this size (bytes; about 3,000 roster rows as xlsx) are checked while
+# the user waits; larger ones by the worker, with a progress bar (branchwork/import_flow.py).
+IMPORT_INLINE_BYTES = env_int("IMPORT_INLINE_BYTES", 200 * 1024, minimum=0)
+
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -36,6 +36,13 @@ def generate_report(report_id: int) -> str:
     return reports.generate(report_id)
 
 
+@shared_task(name="branchwork.run_import")
+def run_import(batch_id: int, commit: bool) -> str:
+    from branchwork import import_flow
+
+    return import_flow.work(batch_id, commit)
+
+
 @shared_task(name="branchwork.pregenerate_reports")
 def pregenerate_reports() -> int:
     """January: last year's branch reports, ready before anyone asks."""

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from branchwork import notify_views, report_views, views
+from branchwork import import_views, notify_views, report_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -31,6 +31,7 @@ urlpatterns = [
         report_views.report_narrative,
         name="report-narrative",
     ),
+    path("imports/<int:pk>/", import_views.import_status, name="import-status"),
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
     path("assistance/", include("assistance.urls")),

@@ -12,12 +12,13 @@ class MembersConfig(AppConfig):
         from branchwork.registry import (
             register_dashboard_panel,
             register_demo_seeder,
+            register_import_kind,
             register_nav,
             register_reminder_rule,
             register_report_kind,
             register_report_section,
         )
-        from members import demo, reminders, reports, selectors
+        from members import demo, reminders, reports, selectors, services
 
         register_capabilities(
             {
@@ -53,6 +54,11 @@ class MembersConfig(AppConfig):
             order=10,
         )
         register_demo_seeder(name="members", seed=demo.seed_members, order=10)
+        register_import_kind(
+            name="members", title=_("Import members"), capability="members.import",
+            run=services.import_members, page="member-import", confirm="member-import-confirm",
+            done="member-list", preview_headers=(_("Name"), _("Branch"), _("Stage")),
+        )  # fmt: skip
         for report in ("branch", "school"):
             register_report_section(
                 report=report, name="members", title=_("Members and changes"),

@@ -265,9 +265,7 @@ class MemberImporter(Importer):
         m = planned.member
         return {
             "row": planned.number,
-            "name": m.name,
-            "branch": m.organisation.name,
-            "stage": m.get_stage_display(),
+            "cells": [m.name, m.organisation.name, str(m.get_stage_display())],
             "action": _("new")
             if planned.is_new
             else (_("update") if planned.changed else _("unchanged")),

@@ -432,10 +432,14 @@ def save_rules(*, organisation: Organisation, by: Any, **values: int) -> Pipelin
     return rules
 
 
-def import_members(*, data: bytes, filename: str, school: Organisation, user: Any, commit: bool):
+def import_members(
+    *, data: bytes, filename: str, school: Organisation, user: Any, commit: bool, progress=None
+):
     """Two-phase import of a roster spreadsheet (see members/resources.py for the columns
     and the natural key). With commit=False only validates; with commit=True writes every
     row in one transaction, or nothing if any row has an error."""
     from members.resources import MemberImporter
 
-    return MemberImporter(school=school, user=user).run(data, filename, commit=commit)
+    return MemberImporter(school=school, user=user).run(
+        data, filename, commit=commit, progress=progress
+    )

@@ -13,11 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branchwork import import_flow
 from branchwork import services as kernel_services
 from branchwork.access import get_visible_or_404, requires, scope_for
 from branchwork.http import posted, posted_files
 from branchwork.imports import FileRefused
 from branchwork.models import ImportBatch, Organisation
+from branchwork.registry import IMPORT_KINDS
 from members import selectors, services
 from members.forms import (
     AdvanceForm,
@@ -333,40 +335,36 @@ def _schools_for(user: Any, capability: str) -> list[Organisation]:
 def member_import(request: HttpRequest) -> HttpResponse:
     schools = _schools_for(request.user, "members.import")
     form = ImportForm(posted(request), posted_files(request), schools=schools)
-    context: dict[str, Any] = {"form": form, "columns": COLUMNS}
+    context: dict[str, Any] = {
+        "form": form, "columns": COLUMNS, "import_kind": IMPORT_KINDS["members"],
+    }  # fmt: skip
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        school = form.cleaned_data["school"]
         try:
-            data = upload.read()
             batch = kernel_services.start_import(
-                kind="members", organisation=school, user=request.user,
-                filename=upload.name, data=data,
+                kind="members", organisation=form.cleaned_data["school"], user=request.user,
+                filename=upload.name, data=upload.read(),
             )  # fmt: skip
-            result = services.import_members(
-                data=data, filename=batch.filename, school=school, user=request.user,
-                commit=False,
-            )  # fmt: skip
+            if import_flow.runs_in_worker(batch.file.size):
+                import_flow.queue(batch, commit=False)
+                return redirect("import-status", batch.pk)
+            import_flow.run(batch, commit=False)
         except FileRefused as exc:
             form.add_error("file", exc)
         else:
-            kernel_services.finish_import(batch=batch, result=result, committed=False)
-            context.update({"batch": batch, "result": result})
+            context["batch"] = batch
     return render(request, "members/import.html", context)
 
 
 @requires("members.import")
 def member_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_visible_or_404(ImportBatch, request.user, "members.import", pk=pk, kind="members")
-    if request.method != "POST" or batch.state != ImportBatch.State.PREVIEWED:
+    if request.method != "POST" or not import_flow.claim_for_commit(batch):
         return redirect("member-import")
-    with batch.file.open("rb") as stored:
-        data = stored.read()
-    result = services.import_members(
-        data=data, filename=batch.filename, school=batch.organisation, user=request.user,
-        commit=True,
-    )  # fmt: skip
-    kernel_services.finish_import(batch=batch, result=result, committed=result.committed)
+    if import_flow.runs_in_worker(batch.file.size):
+        import_flow.queue(batch, commit=True)
+        return redirect("import-status", batch.pk)
+    result = import_flow.run(batch, commit=True)
     if result.committed:
         messages.success(
             request,
@@ -380,7 +378,7 @@ def member_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "members/import.html",
-        {"form": form, "columns": COLUMNS, "batch": batch, "result": result},
+        {"form": form, "columns": COLUMNS, "batch": batch, "import_kind": IMPORT_KINDS["members"]},
     )
 
 

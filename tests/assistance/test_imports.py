@@ -56,7 +56,7 @@ def test_student_import_previews_then_writes_everything(world, login, settings, 
     )
     response = upload(client, "students", file)
     page = response.content.decode()
-    assert response.context["result"].errors == []
+    assert response.context["batch"].outcome["errors"] == []
     assert "预览" in page and "王小明" in page
     assert not Student.objects.exists()  # phase 1 writes nothing
     response = confirm(client, "students", response)
@@ -82,8 +82,8 @@ def test_student_import_with_one_bad_row_changes_nothing(world, login, settings,
     response = upload(client, "students", file)
     page = response.content.decode()
     assert "没有导入任何数据" in page or "未导入" in page
-    errors = response.context["result"].errors
-    assert {(e.row, e.column) for e in errors} == {(3, "性别"), (3, "年级"), (4, "姓名")}
+    errors = response.context["batch"].outcome["errors"]
+    assert {(e["row"], e["column"]) for e in errors} == {(3, "性别"), (3, "年级"), (4, "姓名")}
     assert "不能为空" in page
     assert Student.objects.count() == 1
 
@@ -102,15 +102,15 @@ def test_pairing_import_checks_the_limit_across_the_file(world, login, settings,
         ["乙", 4, 2, teacher.name, "2025-09-01", "心理", "开朗"],
     ]
     response = upload(client, "pairings", xlsx(rows))
-    errors = response.context["result"].errors
-    assert [(e.row, e.column) for e in errors] == [(3, "帮扶党员")]
-    assert "已达上限" in errors[0].message
+    errors = response.context["batch"].outcome["errors"]
+    assert [(e["row"], e["column"]) for e in errors] == [(3, "帮扶党员")]
+    assert "已达上限" in errors[0]["message"]
     assert Pairing.objects.count() == 1
 
     other = MemberFactory(organisation=world.branch_a1, name="另一位党员")
     rows[2][3] = other.name
     response = upload(client, "pairings", xlsx(rows))
-    assert response.context["result"].errors == []
+    assert response.context["batch"].outcome["errors"] == []
     response = confirm(client, "pairings", response)
     assert response.status_code == 302
     assert Pairing.objects.active().filter(student__name__in=["甲", "乙"]).count() == 2
@@ -130,7 +130,7 @@ def test_pairing_import_refuses_unknown_students_and_other_branches_mentors(
         ["甲", 4, 2, world.teacher_a.member.name, "2025-13-01", "偷懒", "g"],
     ]
     response = upload(login(world, "secretary_a"), "pairings", xlsx(rows))
-    errors = {(e.row, e.column) for e in response.context["result"].errors}
+    errors = {(e["row"], e["column"]) for e in response.context["batch"].outcome["errors"]}
     assert errors == {(2, "学生姓名"), (3, "帮扶党员"), (4, "开始日期"), (4, "帮扶原因")}
     assert not Pairing.objects.exists()
 

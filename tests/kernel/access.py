@@ -71,6 +71,16 @@ def _report(w, kind="branch", organisation=None):
     )  # fmt: skip
 
 
+def _import_batch(w):
+    from branchwork.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        kind="members", organisation=w.school_a, uploaded_by=w.secretary_a, filename="名册.xlsx",
+        file="imports/x.bin", state="checking",
+    )  # fmt: skip
+    return [batch.pk]
+
+
 # Branch reports: the branch's secretary, the school's admin and the principal (viewer).
 REPORT_READERS = table(404, secretary_a=200, admin_a=200, principal_a=200)
 
@@ -80,6 +90,12 @@ MATRIX.update(
         # A GET is refused; a POST without a subject goes back to the list with a message.
         "report-generate": Entry(everyone(405), post={}, post_expected=everyone(302)),
         "report-status": Entry(REPORT_READERS, args=lambda w: [_report(w).pk]),
+        # Only the person who uploaded a spreadsheet sees its import; those who import
+        # nothing are refused outright.
+        "import-status": Entry(
+            table(403, secretary_a=200, admin_a=404, secretary_a2=404, secretary_b=404),
+            args=_import_batch,
+        ),
         # Not generated yet: nothing to download, for everyone.
         "report-download": Entry(table(404), args=lambda w: [_report(w).pk]),
         "report-narrative": Entry(
