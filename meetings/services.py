@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from branchwork.models import Organisation
 from branchwork.reminders import request_sweep
@@ -319,6 +320,9 @@ class CheckinRefused(Exception):
     """Why a scan did not check anyone in (the message is translated, for the member)."""
 
 
+NOT_ON_THE_LIST = gettext_lazy("You are not on this meeting's list of attendees.")
+
+
 def verify_checkin_token(*, meeting: Meeting, token: str, max_age: int) -> None:
     try:
         value = _signer(meeting).unsign(token, max_age=max_age)
@@ -333,6 +337,14 @@ def verify_checkin_token(*, meeting: Meeting, token: str, max_age: int) -> None:
 
 
 @transaction.atomic
+def verify_scan(*, meeting: Meeting, user: Any, token: str, max_age: int) -> None:
+    """What the page a scanned code opens checks before offering to check in: a valid
+    code, and the user on the list (so nobody is invited to confirm and then refused)."""
+    verify_checkin_token(meeting=meeting, token=token, max_age=max_age)
+    if not AttendanceRecord.objects.filter(meeting=meeting, member__user=user).exists():
+        raise CheckinRefused(str(NOT_ON_THE_LIST))
+
+
 def check_in(*, meeting: Meeting, user: Any, token: str, max_age: int) -> AttendanceRecord:
     """Mark the signed-in user's own member present, if they are an expected attendee."""
     verify_checkin_token(meeting=meeting, token=token, max_age=max_age)
@@ -344,7 +356,7 @@ def check_in(*, meeting: Meeting, user: Any, token: str, max_age: int) -> Attend
         .first()
     )
     if record is None:
-        raise CheckinRefused(_("You are not on this meeting's list of attendees."))
+        raise CheckinRefused(str(NOT_ON_THE_LIST))
     if record.status != AttendanceStatus.PRESENT:
         record.status = AttendanceStatus.PRESENT
         record.reason = ""

@@ -248,9 +248,10 @@ def meeting_scan(request: HttpRequest, pk: int, token: str) -> HttpResponse:
                 max_age=services.CHECKIN_TOKEN_SECONDS + services.CHECKIN_CONFIRM_GRACE_SECONDS,
             )
         else:
-            services.verify_checkin_token(
-                meeting=meeting, token=token, max_age=services.CHECKIN_TOKEN_SECONDS
-            )
+            services.verify_scan(
+                meeting=meeting, user=request.user, token=token,
+                max_age=services.CHECKIN_TOKEN_SECONDS,
+            )  # fmt: skip
     except services.CheckinRefused as refused:
         context["error"] = str(refused)
     return render(

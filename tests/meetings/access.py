@@ -52,9 +52,10 @@ MATRIX = {
     "meeting-attendance": Entry(CHANGE, args=meeting, post={}, post_expected=CHANGE_REDIRECT),
     "meeting-checkin": Entry(CHANGE, args=meeting),
     "meeting-checkin-qr": Entry(CHANGE, args=meeting),
-    # Only member_a is on the list: the others' scans are refused (400), none is a 500.
+    # Only member_a is on the list: the others' scans are refused (400) on opening the
+    # link and on confirming, none is a 500.
     "meeting-scan": Entry(
-        VIEW,
+        table(400, member_a=200, secretary_a2=404, secretary_b=404, principal_a=403),
         args=scan_args,
         post={},
         post_expected=table(400, member_a=200, secretary_a2=404, secretary_b=404, principal_a=403),

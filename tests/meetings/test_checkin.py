@@ -88,6 +88,11 @@ def test_a_token_for_one_meeting_never_works_for_another(world, login, meeting):
 
 
 def test_someone_not_on_the_list_cannot_check_in(world, login, meeting):
-    response = login(world, "secretary_a").post(scan_url(meeting))
+    client = login(world, "secretary_a")
+    # Opening the scanned link already says so, without a button to press.
+    page = client.get(scan_url(meeting))
+    assert page.status_code == 400 and "不在本次会议的参会名单中" in text(page)
+    assert 'type="submit"' not in text(page).split("<main", 1)[1]
+    response = client.post(scan_url(meeting))
     assert response.status_code == 400 and "不在本次会议的参会名单中" in text(response)
     assert login(world, "secretary_b").post(scan_url(meeting)).status_code == 404
