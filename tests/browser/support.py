@@ -47,8 +47,11 @@ def orm(call: Callable[[], T]) -> T:
 
 
 @contextlib.contextmanager
-def chromium() -> Iterator[Any]:
-    """A headless Debian Chromium (Playwright cannot download its own browsers here)."""
+def chromium(*, lang: str = "zh-CN") -> Iterator[Any]:
+    """A headless Debian Chromium (Playwright cannot download its own browsers here).
+
+    `lang` is the browser's own language: the text of native widgets such as the file
+    picker's button (Debian's chromium-l10n); the page's language is the app's choice."""
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=TIMEOUT_MS)
@@ -62,6 +65,8 @@ def chromium() -> Iterator[Any]:
                 "--disable-component-update",
                 "--disable-sync",
             ],
+            # On Linux Chromium takes its own language from LANGUAGE, not from --lang.
+            env={**os.environ, "LANGUAGE": lang.replace("-", "_")},
         )
         try:
             yield browser

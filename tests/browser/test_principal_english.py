@@ -36,7 +36,7 @@ def test_principal_generates_the_school_report_in_english(
     base = live_server.url
     worker = start_celery(tmp_path, "worker", "--pool=solo", "--without-heartbeat")
     try:
-        with chromium() as browser:
+        with chromium(lang="en-US") as browser:
             page = new_page(browser, locale="en-US")
             log_in(page, base, "principal_a")
             # zh-hans first, whatever the browser says; the header's switch turns English on.
