@@ -46,8 +46,6 @@ def test_teacher_records_a_home_visit_offline_then_checks_in_by_qr(
         place="三楼会议室",
         by=world.secretary_a,
     )
-    # What the secretary's screen shows as a QR code (valid for a few minutes).
-    scan_path = f"/meetings/{meeting.pk}/scan/{meeting_services.checkin_token(meeting)}/"
     names = {"teacher_a", "secretary_a", "member_a"}
     base = live_server.url
 
@@ -91,8 +89,10 @@ def test_teacher_records_a_home_visit_offline_then_checks_in_by_qr(
         page.goto(form_url)
         expect(page.get_by_label("走访内容")).to_have_value("")  # the draft is gone once saved
 
-        # The QR code on the secretary's screen is a link; the phone's camera opens it.
-        page.goto(base + scan_path)
+        # The QR code on the secretary's screen is a link; the phone's camera opens it. Its
+        # token lives two minutes: made now (signing only, no database), as the screen does.
+        token = meeting_services.checkin_token(meeting)
+        page.goto(f"{base}/meetings/{meeting.pk}/scan/{token}/")
         expect(page.locator("h1")).to_have_text("签到")
         fits_the_phone(page)
         check_accessibility(page)
