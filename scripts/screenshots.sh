@@ -6,4 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export BRANCHWORK_SCREENSHOTS=1
+# Chromium's own widgets (the file picker's button) in Chinese on the zh-hans screens.
+export BRANCHWORK_EXTRA_APT="${BRANCHWORK_EXTRA_APT:-} chromium-l10n"
 exec ./scripts/test.sh tests/browser "$@"

@@ -11,9 +11,8 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 # PDF reports: Pango (WeasyPrint), fast CJK subsetting, a CJK font, poppler to read PDFs
-# back; browser tests: Debian's chromium (playwright cannot download browsers here) and
-# its translations (native widgets such as the file picker in the page's language).
-for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils chromium chromium-l10n; do
+# back; browser tests: Debian's chromium (playwright cannot download browsers here).
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 for pkg in ${BRANCHWORK_EXTRA_APT:-}; do
