@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from branchwork.models import Organisation
@@ -100,20 +101,35 @@ class AttendanceForm(forms.Form):
             .order_by("name")
         )
         for record in records:
+            # The table shows the widgets without <label>s: each carries its own name, so
+            # a screen reader says whose attendance a select or a reason box is.
+            name = record.display_name
             self.fields[f"status-{record.id}"] = forms.ChoiceField(
-                label=record.display_name,
+                label=name,
                 choices=AttendanceStatus.choices,
                 initial=record.status,
+                widget=forms.Select(
+                    attrs={"aria-label": format_lazy(_("Attendance of {name}"), name=name)}
+                ),
             )
             self.fields[f"reason-{record.id}"] = forms.CharField(
                 label=_("Reason"),
                 max_length=200,
                 required=False,
                 initial=record.reason,
-                widget=forms.TextInput(attrs={"placeholder": _("Reason")}),
+                widget=forms.TextInput(
+                    attrs={
+                        "placeholder": _("Reason"),
+                        "aria-label": format_lazy(_("Reason for {name}"), name=name),
+                    }
+                ),
             )
             self.fields[f"remove-{record.id}"] = forms.BooleanField(
-                label=_("Remove"), required=False
+                label=_("Remove"),
+                required=False,
+                widget=forms.CheckboxInput(
+                    attrs={"aria-label": format_lazy(_("Remove {name}"), name=name)}
+                ),
             )
         if not meeting.is_archived:
             del self.fields["correction_reason"]

@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils.dates import MONTHS_3
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Frequency
@@ -49,7 +50,7 @@ def periods_for(frequency: str, year: int, terms: TermDates) -> list[Period]:
         return [
             Period(
                 f"{year}-{m:02d}",
-                str(MONTHS_3[m]),
+                capfirst(MONTHS_3[m]),  # "Nov" in English; 十一月 in Chinese
                 datetime.date(year, m, 1),
                 _month_end(year, m),
             )

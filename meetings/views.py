@@ -102,8 +102,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "my_record": me,
             "can_change": selectors.can_change(request.user, meeting),
             "corrections": selectors.corrections(meeting),
-            "decision_form": DecisionForm(),
-            "attachment_form": AttachmentForm(),
+            # Two forms on one page: their own id prefixes, so no two fields share an id
+            # (both have a correction_reason) and every <label for> finds its field.
+            "decision_form": DecisionForm(auto_id="id_decision_%s"),
+            "attachment_form": AttachmentForm(auto_id="id_attachment_%s"),
         },
     )
 

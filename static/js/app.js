@@ -8,3 +8,22 @@ document.addEventListener("submit", function (event) {
     button.setAttribute("aria-busy", "true");
   }
 });
+
+// A table wider than the screen scrolls sideways inside its .table-scroll box; keyboard
+// users must be able to reach that box to scroll it (WCAG 2.1.1), so it joins the tab
+// order while, and only while, it actually overflows.
+(function () {
+  function markScrollable() {
+    var boxes = document.querySelectorAll(".table-scroll");
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { markScrollable(); });
+  window.addEventListener("resize", function () { markScrollable(); });
+  document.addEventListener("htmx:afterSettle", function () { markScrollable(); });
+})();
