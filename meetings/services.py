@@ -336,7 +336,6 @@ def verify_checkin_token(*, meeting: Meeting, token: str, max_age: int) -> None:
         raise CheckinRefused(_("This QR code is not for this meeting."))
 
 
-@transaction.atomic
 def verify_scan(*, meeting: Meeting, user: Any, token: str, max_age: int) -> None:
     """What the page a scanned code opens checks before offering to check in: a valid
     code, and the user on the list (so nobody is invited to confirm and then refused)."""
@@ -345,6 +344,7 @@ def verify_scan(*, meeting: Meeting, user: Any, token: str, max_age: int) -> Non
         raise CheckinRefused(str(NOT_ON_THE_LIST))
 
 
+@transaction.atomic
 def check_in(*, meeting: Meeting, user: Any, token: str, max_age: int) -> AttendanceRecord:
     """Mark the signed-in user's own member present, if they are an expected attendee."""
     verify_checkin_token(meeting=meeting, token=token, max_age=max_age)

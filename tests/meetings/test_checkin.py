@@ -52,6 +52,14 @@ def test_scanning_marks_the_signed_in_member_present(world, login, meeting):
     assert client.post(url).status_code == 200  # scanning twice is harmless
 
 
+@pytest.mark.django_db(transaction=True)
+def test_check_in_outside_a_test_transaction(world, login, meeting):
+    """As on a real server, with no test transaction around the request: the row lock
+    of check_in needs its own transaction."""
+    response = login(world, "member_a").post(scan_url(meeting))
+    assert response.status_code == 200 and "签到成功" in text(response)
+
+
 def test_anonymous_scan_goes_to_login_and_comes_back(world, client, meeting):
     url = scan_url(meeting)
     response = client.get(url)
