@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from branchwork import health, selectors
+from branchwork import health, security, selectors
 from branchwork.access import get_visible_or_404, requires, scope_for
 from branchwork.models import Organisation
 from branchwork.registry import DASHBOARD_PANELS
@@ -60,3 +64,14 @@ logout = requires(public=True)(auth_views.LogoutView.as_view())
 password_change = requires()(auth_views.PasswordChangeView.as_view())
 password_change_done = requires()(auth_views.PasswordChangeDoneView.as_view())
 set_language = requires(public=True)(django_set_language)
+
+
+@requires()
+@require_POST
+def logout_everywhere(request: HttpRequest) -> HttpResponse:
+    """End every session of the signed-in user, this one included (a lost phone)."""
+    ended = security.end_all_sessions(request.user)
+    auth_logout(request)
+    message = _("You have been logged out on every device (%(count)d sessions).")
+    messages.success(request, message % {"count": ended})
+    return redirect("login")

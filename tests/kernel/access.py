@@ -32,6 +32,8 @@ MATRIX = {
     # A POST with nothing in it: the form answers with its errors, nothing changes.
     "password_change": Entry(everyone(200), post={}, post_expected=everyone(200)),
     "password_change_done": Entry(everyone(200)),
+    # POST only; it ends the persona's own sessions and sends her to the login page.
+    "logout-everywhere": Entry(everyone(405), post={}, post_expected=dict.fromkeys(PERSONAS, 302)),
     # A GET changes nothing and just sends the user back.
     "set_language": Entry(
         dict.fromkeys(PERSONAS, 302),
