@@ -337,5 +337,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes reports every login at INFO; lockouts are WARNINGs.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -28,7 +28,9 @@ MATRIX = {
     "healthz": Entry(dict.fromkeys(PERSONAS, 200)),
     "login": Entry({p: (302 if p in SIGNED_IN else 200) for p in PERSONAS}),
     # Logging out is a POST (Django 5); a GET is refused for everyone.
-    "logout": Entry(dict.fromkeys(PERSONAS, 405)),
+    "logout": Entry(
+        dict.fromkeys(PERSONAS, 405), post={}, post_expected=dict.fromkeys(PERSONAS, 302)
+    ),
     # A POST with nothing in it: the form answers with its errors, nothing changes.
     "password_change": Entry(everyone(200), post={}, post_expected=everyone(200)),
     "password_change_done": Entry(everyone(200)),
