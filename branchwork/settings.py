@@ -96,6 +96,9 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
 else:
     _db.setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 DATABASES = {"default": _db}
+# Where pg_dump/pg_restore live for `manage.py backup`/`restore` (empty: on the PATH). They
+# must be at least as new as the server.
+PG_BIN_DIR = env.str("PG_BIN_DIR", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------
