@@ -25,6 +25,7 @@ class BranchworkConfig(AppConfig):
                 "branchwork.inbox": everyone,
                 "branchwork.operations": [Role.ADMIN],
                 "branchwork.manage_robots": [Role.ADMIN],
+                "branchwork.audit": [Role.ADMIN],
                 "reports.view": everyone,
                 "reports.branch": [Role.ADMIN, Role.SECRETARY, Role.VIEWER],
                 "reports.school": [Role.ADMIN, Role.VIEWER],

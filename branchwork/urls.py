@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
+    path("audit/<str:label>/<int:pk>/", views.audit_history, name="audit-history"),
     path("inbox/", notify_views.inbox, name="inbox"),
     path("inbox/read/", notify_views.inbox_read, name="inbox-read"),
     path("inbox/preferences/", notify_views.preferences, name="notification-preferences"),

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from branchwork import health, security, selectors
+from branchwork import audit, health, security, selectors
 from branchwork.access import get_visible_or_404, requires, scope_for
 from branchwork.models import Organisation
 from branchwork.registry import DASHBOARD_PANELS
@@ -75,3 +75,14 @@ def logout_everywhere(request: HttpRequest) -> HttpResponse:
     message = _("You have been logged out on every device (%(count)d sessions).")
     messages.success(request, message % {"count": ended})
     return redirect("login")
+
+
+@requires(audit.CAPABILITY)
+def audit_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+    """Who changed what and when on one object (organisation admins, their school only)."""
+    obj = audit.audited_object(request.user, label, pk)
+    return render(
+        request,
+        "branchwork/audit_history.html",
+        {"object": obj, "model_name": obj._meta.verbose_name, "entries": audit.history_of(obj)},
+    )

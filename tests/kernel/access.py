@@ -96,3 +96,17 @@ MATRIX.update(
         ),
     }
 )
+
+
+def _audited_member(w):
+    from tests.factories import MemberFactory
+
+    return ["members.member", MemberFactory(organisation=w.branch_a1).pk]
+
+
+MATRIX.update(
+    {
+        # Organisation admins only; another school's admin gets 404 (tests/security).
+        "audit-history": Entry(ADMIN_ONLY, args=_audited_member),
+    }
+)
