@@ -68,6 +68,10 @@ class AssistanceConfig(AppConfig):
             order=30,
         )
         register_demo_seeder(name="assistance", seed=demo.seed_assistance, order=30)
+        from assistance import privacy
+        from branchwork.registry import register_personal_data
+
+        register_personal_data(name="assistance", collect=privacy.collect, order=30)
         register_reminder_rule(
             name="assistance.visit_overdue",
             label=_("A pairing without a visit for too long"),

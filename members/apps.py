@@ -25,6 +25,8 @@ class MembersConfig(AppConfig):
                 "members.view": [Role.ADMIN, Role.SECRETARY, Role.COMMITTEE, Role.MEMBER],
                 # Phone, e-mail, birth date: those who manage the branch.
                 "members.view_private": [Role.ADMIN, Role.SECRETARY],
+                # A copy of everything held about one member (her own copy: any user).
+                "members.export_personal": [Role.ADMIN],
                 "members.change": [Role.ADMIN, Role.SECRETARY],
                 "members.import": [Role.ADMIN, Role.SECRETARY],
                 "members.export": [Role.ADMIN, Role.SECRETARY, Role.COMMITTEE],
@@ -53,6 +55,10 @@ class MembersConfig(AppConfig):
             order=10,
         )
         register_demo_seeder(name="members", seed=demo.seed_members, order=10)
+        from branchwork.registry import register_personal_data
+        from members import privacy
+
+        register_personal_data(name="members", collect=privacy.collect, order=10)
         for report in ("branch", "school"):
             register_report_section(
                 report=report, name="members", title=_("Members and changes"),
