@@ -16,7 +16,7 @@ def collect(user: Any, member: Any) -> dict[str, list[dict[str, Any]]]:
     if member is None:
         return {}
     return {
-        _("Pledges"): rows(Pledge.objects.filter(member=member).order_by("year", "id")),
+        _("Pledges made"): rows(Pledge.objects.filter(member=member).order_by("year", "id")),
         _("Fulfilment entries"): rows(
             Fulfilment.objects.filter(pledge__member=member).order_by("date", "id"),
             exclude=["evidence_content_type"],

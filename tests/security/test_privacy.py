@@ -43,13 +43,14 @@ def test_a_member_downloads_everything_held_about_her(world, login):
     assert client.get(reverse("my-personal-data")).status_code == 200
     data, files = unpack(client.post(reverse("my-personal-data")))
     text = json.dumps(data, ensure_ascii=False)
-    for section in ("账户", "个人档案", "会议出勤", "承诺", "践诺记录"):
+    for section in ("账户", "个人档案", "会议出勤", "所作承诺", "践诺记录"):
         assert section in data, section
     assert data["账户"][0]["用户名"] == "member_a"
     assert member.name in text and "七一主题党日" in text
     assert "persona-password" not in text and "pbkdf2" not in text and "md5$" not in text
     (evidence,) = files.values()
-    assert evidence == Fulfilment.objects.get().evidence.open("rb").read()
+    with Fulfilment.objects.get().evidence.open("rb") as stored:
+        assert evidence == stored.read()
 
 
 def test_a_mentors_export_never_names_the_student(world, login):
