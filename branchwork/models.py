@@ -440,6 +440,9 @@ class ReportFile(models.Model):
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # When a worker took it: a report RUNNING much longer than REPORT_STALE_SECONDS lost
+    # its worker, and the sweep queues it again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReportFileQuerySet.as_manager()
 

@@ -213,7 +213,8 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # FileSystemStorage that leaves no partial file when the disk is full.
+    "default": {"BACKEND": "branchwork.uploads.UploadStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -264,6 +265,8 @@ REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5, minimum=1)
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60, minimum=1)
 REMINDER_STALE_SECONDS = env_int("REMINDER_STALE_SECONDS", 600, minimum=1)
 MEETING_NOTICE_DAYS = env_int("MEETING_NOTICE_DAYS", 1, minimum=0)
+# A report still generating after this long lost its worker: the sweep queues it again.
+REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 900, minimum=1)
 # Default quiet hours (HH:MM-HH:MM, local time) for people without their own, and for
 # group robots; empty for none.
 REMINDER_QUIET_HOURS = env.str("REMINDER_QUIET_HOURS", default="22:00-07:00")

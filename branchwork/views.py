@@ -51,10 +51,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(public=True)
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    healthy, checks = health.run_checks()
+    status, checks = health.run_checks()
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
-        status=200 if healthy else 503,
+        {"status": status, "checks": checks}, status=503 if status == "unavailable" else 200
     )
 
 
