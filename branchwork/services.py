@@ -74,16 +74,11 @@ def start_import(
     """Keep an uploaded spreadsheet until its preview is confirmed (stored under MEDIA_ROOT)."""
     from django.core.files.base import ContentFile
 
-    from branchwork.imports import MAX_BYTES, FileRefused
+    from branchwork.imports import read_table
 
-    if len(data) > MAX_BYTES:
-        from django.template.defaultfilters import filesizeformat
-        from django.utils.translation import gettext as _
-
-        raise FileRefused(
-            _("The file is %(size)s; at most %(limit)s can be imported.")
-            % {"size": filesizeformat(len(data)), "limit": filesizeformat(MAX_BYTES)}
-        )
+    # A file that is not a readable spreadsheet (empty, too large, HTML under an .xlsx
+    # name, a zip bomb) is refused here with FileRefused, before anything is stored.
+    read_table(data, filename)
     batch = ImportBatch(
         kind=kind, organisation=organisation, uploaded_by=user, filename=filename[:200]
     )
