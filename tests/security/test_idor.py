@@ -156,3 +156,45 @@ def test_a_post_to_a_read_only_view_changes_nothing(name, world):
             failures.append(f"{persona}: {response.status_code}")
     assert failures == []
     assert [t for t in changed(before, snapshot()) if t != READS_LOGGED] == []
+
+
+def test_ids_inside_posted_forms_are_scoped_too(world, outsiders):
+    """Ids that travel in the form body rather than the URL: a reminder to mark read, a
+    report's subject, the student and mentor of a new pairing, a meeting's branch."""
+    import datetime
+
+    from branchwork.models import Notification
+    from tests.assistance.factories import StudentFactory
+
+    notice = Notification.objects.create(
+        rule="x", subject_key="k", occasion=datetime.date(2026, 1, 1), recipient=world.member_a,
+        organisation=world.branch_a1, title="甲校的提醒",
+    )  # fmt: skip
+    student = StudentFactory(school=world.school_a)
+    a_member = world.secretary_a.member
+    before = snapshot()
+    for persona in ("secretary_b", "admin_b"):
+        client = outsiders[persona]
+        assert client.post(reverse("inbox-read"), {"pk": notice.pk}).status_code == 404
+        for kind, subject in (("branch", world.branch_a1.pk), ("school", world.school_a.pk),
+                              ("member", a_member.pk)):  # fmt: skip
+            response = client.post(
+                reverse("report-generate"), {"kind": kind, "subject": subject, "year": 2025}
+            )
+            assert response.status_code in (302, 404)
+            assert response.status_code == 404 or response["Location"] == reverse("reports")
+        response = client.post(
+            reverse("pairing-create"),
+            {"student": student.pk, "mentor": world.teacher_a.member.pk,
+             "started_on": "2026-01-05", "reason": "learning", "goals": "提高"},
+        )  # fmt: skip
+        assert response.status_code in (200, 403)
+        response = client.post(
+            reverse("meeting-create"),
+            {"organisation": world.branch_a1.pk, "meeting_type": "committee",
+             "title": "越权会议", "starts_at": "2030-05-06T15:00"},
+        )  # fmt: skip
+        assert response.status_code == 200
+    notice.refresh_from_db()
+    assert notice.read_at is None
+    assert changed(before, snapshot()) == []
