@@ -116,3 +116,32 @@ def test_an_archive_with_a_path_escaping_media_is_refused(tmp_path, settings):
     with pytest.raises(backup.BackupError), tarfile.open(evil, "r:gz") as tar:
         backup._safe_members(tar)
     assert not (tmp_path / "outside.txt").exists()
+
+
+def test_backup_and_restore_on_sqlite_as_in_the_quick_start(tmp_path):
+    """The quick start's SQLite database: the same two commands, in separate processes."""
+
+    def manage(*args: str, db: str, media: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / db}",
+               "MEDIA_ROOT": str(tmp_path / media)}  # fmt: skip
+        return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True)  # fmt: skip
+
+    assert manage("migrate", "-v0", db="a.sqlite3", media="m1").returncode == 0
+    make = (
+        "from branchwork import services; from django.core.files.storage import default_storage;"
+        "from django.core.files.base import ContentFile;"
+        "services.create_user(username='林晓红', password='x' * 12);"
+        "default_storage.save('reports/r.pdf', ContentFile(b'%PDF-1.4 demo %%EOF'))"
+    )
+    assert manage("shell", "-c", make, db="a.sqlite3", media="m1").returncode == 0
+    result = manage("backup", "--dir", str(tmp_path / "b"), db="a.sqlite3", media="m1")
+    assert result.returncode == 0, result.stderr
+    (archive,) = (tmp_path / "b").glob("*.tar.gz")
+    result = manage("restore", str(archive), db="b.sqlite3", media="m2")
+    assert result.returncode == 0, result.stderr
+    check = "from django.contrib.auth.models import User; print(User.objects.get().username)"
+    assert (
+        manage("shell", "-c", check, db="b.sqlite3", media="m2").stdout.splitlines()[-1] == "林晓红"
+    )
+    assert (tmp_path / "m2" / "reports" / "r.pdf").read_bytes() == b"%PDF-1.4 demo %%EOF"
