@@ -68,3 +68,43 @@ def end_all_sessions(user: Any) -> int:
             session.delete()
             ended += 1
     return ended
+
+
+UNLOCK = "branchwork.unlock"
+
+
+def locked_accounts(admin: Any) -> list[dict[str, Any]]:
+    """Accounts of people in the admin's organisations that are locked out right now."""
+    from axes.models import AccessAttempt
+    from django.contrib.auth import get_user_model
+    from django.db.models import Max, Sum
+
+    from branchwork.access import scope_for
+
+    organisations = scope_for(admin).organisation_ids(UNLOCK)
+    users = {
+        u.username: u
+        for u in get_user_model()
+        .objects.filter(role_assignments__organisation_id__in=organisations)
+        .distinct()
+    }
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    rows = (
+        AccessAttempt.objects.filter(username__in=list(users), attempt_time__gte=since)
+        .values("username")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("-last")
+    )
+    return [{**row, "user": users[row["username"]]} for row in rows]
+
+
+def unlock(*, admin: Any, username: str) -> bool:
+    """Lift the lockout of one account of the admin's organisations; False if it is not
+    one of them or not locked. (Locks on an address are the operator's: axes_reset_ip.)"""
+    from axes.utils import reset
+
+    if username not in {row["username"] for row in locked_accounts(admin)}:
+        return False
+    reset(username=username)
+    return True

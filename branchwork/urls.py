@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/login/", views.login, name="login"),
     path("accounts/logout/", views.logout, name="logout"),
     path("accounts/logout/everywhere/", views.logout_everywhere, name="logout-everywhere"),
+    path("accounts/lockouts/", views.lockouts, name="lockouts"),
     path("accounts/password/", views.password_change, name="password_change"),
     path("accounts/password/done/", views.password_change_done, name="password_change_done"),
     path("i18n/setlang/", views.set_language, name="set_language"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -84,4 +84,18 @@ def audit_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
         request,
         "branchwork/audit_history.html",
         {"object": obj, "model_name": obj._meta.verbose_name, "entries": audit.history_of(obj)},
+    )
+
+
+@requires(security.UNLOCK)
+def lockouts(request: HttpRequest) -> HttpResponse:
+    """The organisation admin unlocks her people's accounts after too many wrong passwords."""
+    if request.method == "POST":
+        username = request.POST.get("username", "")
+        if not security.unlock(admin=request.user, username=username):
+            raise Http404
+        messages.success(request, _("%(name)s can log in again.") % {"name": username})
+        return redirect("lockouts")
+    return render(
+        request, "branchwork/lockouts.html", {"locked": security.locked_accounts(request.user)}
     )

@@ -110,3 +110,11 @@ MATRIX.update(
         "audit-history": Entry(ADMIN_ONLY, args=_audited_member),
     }
 )
+
+
+MATRIX.update(
+    {
+        # Organisation admins unlock their people; unlocking nobody in particular is a 404.
+        "lockouts": Entry(ADMIN_ONLY, post={}, post_expected=table(403, admin_a=404)),
+    }
+)

@@ -65,6 +65,7 @@ NO_INPUT = {
     "my-personal-data": "the download button",
     "member-personal-data": "the download button",
     "assistance-import-confirm": "the confirm button of an uploaded file",
+    "lockouts": "an unlock button; an account not locked, or not hers, is a 404",
 }
 OWNERS = ("secretary_a", "admin_a", "member_a", "teacher_a")
 FORMS = sorted(n for n, e in MATRIX.items() if e.post is not None and n not in NO_INPUT)

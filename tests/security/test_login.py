@@ -149,3 +149,27 @@ def test_session_cookies_are_secure_and_http_only_in_production(settings):
     response = client.get(reverse("login"))
     cookie = response.cookies["csrftoken"]
     assert cookie["secure"] is True
+
+
+def test_the_organisation_admin_unlocks_her_people_only(world, settings, login):
+    from branchwork import services as kernel
+    from branchwork.models import Role
+
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        attempt("secretary_a", "wrong", f"10.0.3.{n + 1}")
+    assert attempt("secretary_a", PASSWORD, "10.0.4.1").status_code == 429
+    admin_b = kernel.create_user(username="admin_b", password=PASSWORD)
+    kernel.grant_role(user=admin_b, organisation=world.school_b, role=Role.ADMIN)
+
+    other = Client()
+    other.login(request=None, username="admin_b", password=PASSWORD)
+    assert "secretary_a" not in other.get(reverse("lockouts")).content.decode()
+    assert other.post(reverse("lockouts"), {"username": "secretary_a"}).status_code == 404
+    assert attempt("secretary_a", PASSWORD, "10.0.4.1").status_code == 429
+
+    admin = login(world, "admin_a")
+    page = admin.get(reverse("lockouts")).content.decode()
+    assert "secretary_a" in page and "解锁" in page
+    response = admin.post(reverse("lockouts"), {"username": "secretary_a"}, follow=True)
+    assert "可以重新登录" in response.content.decode()
+    assert attempt("secretary_a", PASSWORD, "10.0.4.1").status_code == 302
