@@ -72,9 +72,10 @@ def start_import(
     *, kind: str, organisation: Organisation, user, filename: str, data: bytes
 ) -> ImportBatch:
     """Keep an uploaded spreadsheet until its preview is confirmed (stored under MEDIA_ROOT)."""
+    from django.core.exceptions import ValidationError
     from django.core.files.base import ContentFile
 
-    from branchwork.imports import read_table
+    from branchwork.imports import FileRefused, read_table
 
     # A file that is not a readable spreadsheet (empty, too large, HTML under an .xlsx
     # name, a zip bomb) is refused here with FileRefused, before anything is stored.
@@ -82,7 +83,10 @@ def start_import(
     batch = ImportBatch(
         kind=kind, organisation=organisation, uploaded_by=user, filename=filename[:200]
     )
-    batch.file.save("upload.bin", ContentFile(data), save=False)
+    try:
+        batch.file.save("upload.bin", ContentFile(data), save=False)
+    except ValidationError as exc:  # the disk is full (UploadStorage): shown on the form
+        raise FileRefused(exc.messages) from None
     batch.save()
     return batch
 
