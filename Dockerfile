@@ -11,6 +11,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext \
+      postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 
 RUN pip install --no-cache-dir "uv==0.13.9"

@@ -78,6 +78,10 @@ class AssistanceConfig(AppConfig):
                 run=services.IMPORTS[kind], page=f"{kind.removesuffix('s')}-import",
                 confirm="assistance-import-confirm", done=done, preview_headers=headers,
             )  # fmt: skip
+        from assistance import privacy
+        from branchwork.registry import register_personal_data
+
+        register_personal_data(name="assistance", collect=privacy.collect, order=30)
         register_reminder_rule(
             name="assistance.visit_overdue",
             label=_("A pairing without a visit for too long"),

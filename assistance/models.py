@@ -10,8 +10,9 @@ pairing's branch and the organisation admin, nobody else. That rule lives in the
 querysets below (`scope_condition`), so every fetch through `visible_to` applies it and
 anyone else gets a 404. Viewers (the principal) only ever get counts and outcomes.
 
-No HistoricalRecords here on purpose: a history table would keep the very personal data
-that retention (`manage.py anonymise_students`) has to erase.
+No HistoricalRecords on students, pairings, visits and assessments on purpose: a history
+table would keep the very personal data that retention (`manage.py anonymise_students`)
+has to erase. (The school's settings below have a history: they hold no personal data.)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from branchwork.access import Scope, ScopedQuerySet, roles_with
 from branchwork.uploads import UploadPath
@@ -57,6 +59,8 @@ class AssistanceSettings(models.Model):
     retention_days = models.PositiveIntegerField(
         _("anonymise files this many days after the student left"), default=365
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("assistance settings")

@@ -25,6 +25,8 @@ class BranchworkConfig(AppConfig):
                 "branchwork.inbox": everyone,
                 "branchwork.operations": [Role.ADMIN],
                 "branchwork.manage_robots": [Role.ADMIN],
+                "branchwork.audit": [Role.ADMIN],
+                "branchwork.unlock": [Role.ADMIN],
                 "reports.view": everyone,
                 "reports.branch": [Role.ADMIN, Role.SECRETARY, Role.VIEWER],
                 "reports.school": [Role.ADMIN, Role.VIEWER],
@@ -43,6 +45,9 @@ class BranchworkConfig(AppConfig):
         register_nav(label=_("Reports"), url_name="reports", capability="reports.view", order=80)
         register_nav(
             label=_("Outbox"), url_name="outbox", capability="branchwork.operations", order=95
+        )
+        register_nav(
+            label=_("Locked logins"), url_name="lockouts", capability="branchwork.unlock", order=96
         )
         register_dashboard_panel(
             name="my-organisations",

@@ -32,17 +32,24 @@ def check_broker() -> None:
 
 
 CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker}
+# Without the database nothing works; without Redis (cache, broker) pages still work and
+# queued work waits in the outbox for the next sweep: the service is degraded, not down,
+# and should stay in the load balancer.
+ESSENTIAL = {"database"}
 
 
-def run_checks() -> tuple[bool, dict[str, str]]:
+def run_checks() -> tuple[str, dict[str, str]]:
+    """("ok" | "degraded" | "unavailable", each check's result)."""
     results: dict[str, str] = {}
-    healthy = True
+    status = "ok"
     for name, check in CHECKS.items():
         try:
             check()
         except Exception as exc:  # any failure of a dependency is reported, not raised
-            healthy = False
+            status = (
+                "unavailable" if name in ESSENTIAL else ("degraded" if status == "ok" else status)
+            )
             results[name] = f"error: {type(exc).__name__}: {exc}"[:300]
         else:
             results[name] = "ok"
-    return healthy, results
+    return status, results

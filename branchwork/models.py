@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from branchwork.access import ScopedQuerySet
 
@@ -86,6 +87,8 @@ class Organisation(models.Model):
 
     objects = OrganisationQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -136,6 +139,8 @@ class RoleAssignment(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("role assignment")
@@ -447,6 +452,9 @@ class ReportFile(models.Model):
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # When a worker took it: a report RUNNING much longer than REPORT_STALE_SECONDS lost
+    # its worker, and the sweep queues it again.
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReportFileQuerySet.as_manager()
 

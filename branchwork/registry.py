@@ -169,3 +169,27 @@ IMPORT_KINDS: dict[str, ImportKind] = {}
 def register_import_kind(**fields: Any) -> None:
     kind = ImportKind(**fields)
     IMPORT_KINDS[kind.name] = kind
+
+
+@dataclass(frozen=True)
+class PersonalDataSection:
+    """What an app holds about one person, for her personal data export.
+
+    `collect(user, member)` returns {section title: [row dicts]} (either argument may be
+    None: a member without an account, an account without a member record); `files` the
+    stored files that are hers, as (name in the archive, FieldFile).
+    """
+
+    name: str
+    collect: Callable[[Any, Any], dict[str, list[dict[str, Any]]]]
+    files: Callable[[Any, Any], list[tuple[str, Any]]] | None
+    order: int
+
+
+PERSONAL_DATA: list[PersonalDataSection] = []
+
+
+def register_personal_data(
+    *, name: str, collect: Callable, files: Callable | None = None, order: int
+) -> None:
+    _add(PERSONAL_DATA, PersonalDataSection(name, collect, files, order))

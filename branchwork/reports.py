@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -155,11 +156,33 @@ def _progress(report_id: int) -> Callable[[int, str], None]:
     return update
 
 
+def _stale(now: datetime.datetime) -> Q:
+    """Generating for longer than REPORT_STALE_SECONDS: its worker died (killed, OOM)."""
+    limit = now - datetime.timedelta(seconds=settings.REPORT_STALE_SECONDS)
+    return Q(state=ReportFile.State.RUNNING, claimed_at__lt=limit)
+
+
+def requeue_stale(*, now: datetime.datetime | None = None) -> int:
+    """Queue again every report whose worker died mid-render (the sweep calls this); the
+    conditional claim in `generate` lets exactly one worker take it."""
+    from branchwork.reminders import enqueue_after_commit
+
+    ids = list(
+        ReportFile.objects.filter(_stale(now or timezone.now())).values_list("pk", flat=True)
+    )
+    for report_id in ids:
+        enqueue_after_commit("branchwork.generate_report", report_id)
+    return len(ids)
+
+
 def generate(report_id: int) -> str:
     """Render a queued report (the Celery task's body). Claims it with a conditional UPDATE
     so that a retried or duplicated task renders it once."""
-    claimed = ReportFile.objects.filter(pk=report_id, state=ReportFile.State.QUEUED).update(
-        state=ReportFile.State.RUNNING, progress=5, step="start"
+    now = timezone.now()
+    claimed = (
+        ReportFile.objects.filter(pk=report_id)
+        .filter(Q(state=ReportFile.State.QUEUED) | _stale(now))
+        .update(state=ReportFile.State.RUNNING, progress=5, step="start", claimed_at=now)
     )
     if not claimed:
         return "not-claimed"

@@ -72,21 +72,20 @@ def start_import(
     *, kind: str, organisation: Organisation, user, filename: str, data: bytes
 ) -> ImportBatch:
     """Keep an uploaded spreadsheet until its preview is confirmed (stored under MEDIA_ROOT)."""
+    from django.core.exceptions import ValidationError
     from django.core.files.base import ContentFile
 
-    from branchwork.imports import MAX_BYTES, FileRefused
+    from branchwork.imports import FileRefused, read_table
 
-    if len(data) > MAX_BYTES:
-        from django.template.defaultfilters import filesizeformat
-        from django.utils.translation import gettext as _
-
-        raise FileRefused(
-            _("The file is %(size)s; at most %(limit)s can be imported.")
-            % {"size": filesizeformat(len(data)), "limit": filesizeformat(MAX_BYTES)}
-        )
+    # A file that is not a readable spreadsheet (empty, too large, HTML under an .xlsx
+    # name, a zip bomb) is refused here with FileRefused, before anything is stored.
+    read_table(data, filename)
     batch = ImportBatch(
         kind=kind, organisation=organisation, uploaded_by=user, filename=filename[:200]
     )
-    batch.file.save("upload.bin", ContentFile(data), save=False)
+    try:
+        batch.file.save("upload.bin", ContentFile(data), save=False)
+    except ValidationError as exc:  # the disk is full (UploadStorage): shown on the form
+        raise FileRefused(exc.messages) from None
     batch.save()
     return batch

@@ -8,6 +8,7 @@ mis-typed production setting must never fall back silently.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import zoneinfo
@@ -95,6 +96,9 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
 else:
     _db.setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 DATABASES = {"default": _db}
+# Where pg_dump/pg_restore live for `manage.py backup`/`restore` (empty: on the PATH). They
+# must be at least as new as the server.
+PG_BIN_DIR = env.str("PG_BIN_DIR", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------
@@ -123,6 +127,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "import_export",
+    "axes",
     # Kernel first, then the domain apps in layer order (STYLE.md "Layers").
     "branchwork.apps.BranchworkConfig",
     "members.apps.MembersConfig",
@@ -143,6 +148,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "branchwork.urls"
@@ -175,6 +183,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The lockout check first (branchwork/security.py), then Django's own user table.
+AUTHENTICATION_BACKENDS = [
+    "branchwork.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -200,7 +213,8 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # FileSystemStorage that leaves no partial file when the disk is full.
+    "default": {"BACKEND": "branchwork.uploads.UploadStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -251,6 +265,8 @@ REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5, minimum=1)
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60, minimum=1)
 REMINDER_STALE_SECONDS = env_int("REMINDER_STALE_SECONDS", 600, minimum=1)
 MEETING_NOTICE_DAYS = env_int("MEETING_NOTICE_DAYS", 1, minimum=0)
+# A report still generating after this long lost its worker: the sweep queues it again.
+REPORT_STALE_SECONDS = env_int("REPORT_STALE_SECONDS", 900, minimum=1)
 # Default quiet hours (HH:MM-HH:MM, local time) for people without their own, and for
 # group robots; empty for none.
 REMINDER_QUIET_HOURS = env.str("REMINDER_QUIET_HOURS", default="22:00-07:00")
@@ -271,8 +287,56 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies stand in front of the app, each appending the address it saw
+# to X-Forwarded-For: the client is that many entries from the right. 0 trusts no header
+# (REMOTE_ADDR is the client); addresses further left can be forged by the client.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0)
+# Plain HTTP is redirected to HTTPS where TLS exists (behind the proxy); HSTS tells
+# browsers to use HTTPS only. Both are on in production unless turned off explicitly.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", BEHIND_TLS_PROXY)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the container's own health probe speaks HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is a promise to browser vendors about the whole domain (a school's
+    # domain hosts other sites): the operator opts in, the deploy check need not nag.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): scripts and styles from our own static files
+# only, no inline script, no inline style attribute, no framing, forms post to us.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Brute-force lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one
+# account, or from one client address, further attempts are refused for
+# AXES_COOLOFF_MINUTES (a success resets the count). The client address comes from
+# branchwork.security.client_ip, which honours TRUSTED_PROXY_COUNT.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "branchwork.security.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,
@@ -284,5 +348,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes reports every login at INFO; lockouts are WARNINGs.
+        "axes": {"level": "WARNING"},
     },
 }

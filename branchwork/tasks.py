@@ -14,8 +14,15 @@ def heartbeat(name: str = "worker") -> int:
 @shared_task(name="branchwork.sweep")
 def sweep() -> dict:
     """Evaluate every reminder rule and queue what is due (beat, every 15 minutes)."""
+    from branchwork import reports
+
     result = reminders.sweep()
-    return {"notifications": result.notifications, "queued": result.queued}
+    # Reports whose worker died mid-render are queued again on the same beat.
+    stale_reports = reports.requeue_stale()
+    return {
+        "notifications": result.notifications, "queued": result.queued,
+        "stale_reports": stale_reports,
+    }  # fmt: skip
 
 
 @shared_task(name="branchwork.digest")

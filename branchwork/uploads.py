@@ -8,7 +8,11 @@ photos): `validate_upload` in the service before saving, `upload_path` as a File
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import io
+import logging
+import os
 import uuid
 import zipfile
 from collections.abc import Iterable
@@ -16,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
@@ -23,6 +28,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # Bytes of an image's pixels we are willing to decode (guards against decompression bombs).
@@ -178,3 +185,34 @@ def file_response(field_file: FieldFile, *, download_name: str, content_type: st
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+# The disk (or the quota) is full, or the file is larger than the filesystem allows.
+_NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+class UploadStorage(FileSystemStorage):
+    """MEDIA_ROOT storage that never leaves half a file behind.
+
+    Django's FileSystemStorage creates the file (O_EXCL, so it is ours) and writes it in
+    chunks; if the disk fills up half way, the partial file would stay. Here it is removed
+    and the failure becomes a ValidationError with a message for the person uploading, so
+    the service stops before its database row is written.
+    """
+
+    def _save(self, name: str, content) -> str:
+        try:
+            return super()._save(name, content)
+        except OSError as exc:
+            if exc.errno not in _NO_ROOM:
+                raise
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(self.path(name))
+            logger.error("storage full while saving %s: %s", name, exc)
+            raise ValidationError(
+                _(
+                    "The server's storage is full, so the file was not saved. Nothing was "
+                    "changed; please tell the system administrator."
+                ),
+                code="storage_full",
+            ) from None

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from branchwork import health, selectors
+from branchwork import audit, health, security, selectors
 from branchwork.access import get_visible_or_404, requires, scope_for
 from branchwork.models import Organisation
 from branchwork.registry import DASHBOARD_PANELS
@@ -47,10 +51,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(public=True)
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    healthy, checks = health.run_checks()
+    status, checks = health.run_checks()
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
-        status=200 if healthy else 503,
+        {"status": status, "checks": checks}, status=503 if status == "unavailable" else 200
     )
 
 
@@ -60,3 +63,39 @@ logout = requires(public=True)(auth_views.LogoutView.as_view())
 password_change = requires()(auth_views.PasswordChangeView.as_view())
 password_change_done = requires()(auth_views.PasswordChangeDoneView.as_view())
 set_language = requires(public=True)(django_set_language)
+
+
+@requires()
+@require_POST
+def logout_everywhere(request: HttpRequest) -> HttpResponse:
+    """End every session of the signed-in user, this one included (a lost phone)."""
+    ended = security.end_all_sessions(request.user)
+    auth_logout(request)
+    message = _("You have been logged out on every device (%(count)d sessions).")
+    messages.success(request, message % {"count": ended})
+    return redirect("login")
+
+
+@requires(audit.CAPABILITY)
+def audit_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+    """Who changed what and when on one object (organisation admins, their school only)."""
+    obj = audit.audited_object(request.user, label, pk)
+    return render(
+        request,
+        "branchwork/audit_history.html",
+        {"object": obj, "model_name": obj._meta.verbose_name, "entries": audit.history_of(obj)},
+    )
+
+
+@requires(security.UNLOCK)
+def lockouts(request: HttpRequest) -> HttpResponse:
+    """The organisation admin unlocks her people's accounts after too many wrong passwords."""
+    if request.method == "POST":
+        username = request.POST.get("username", "")
+        if not security.unlock(admin=request.user, username=username):
+            raise Http404
+        messages.success(request, _("%(name)s can log in again.") % {"name": username})
+        return redirect("lockouts")
+    return render(
+        request, "branchwork/lockouts.html", {"locked": security.locked_accounts(request.user)}
+    )

@@ -60,6 +60,10 @@ class MeetingsConfig(AppConfig):
             order=21,
         )
         register_demo_seeder(name="meetings", seed=demo.seed_meetings, order=20)
+        from branchwork.registry import register_personal_data
+        from meetings import privacy
+
+        register_personal_data(name="meetings", collect=privacy.collect, order=20)
         self.register_reports_and_reminders()
 
     def register_reports_and_reminders(self) -> None:

@@ -13,6 +13,7 @@ import random
 from typing import Any
 
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from meetings.models import (
     AttendanceRecord,
@@ -162,7 +163,7 @@ def seed_meetings(ctx: Any) -> None:
             rows.append(
                 AttendanceRecord(meeting=meeting, member=member, status=state, reason=reason)
             )
-        AttendanceRecord.objects.bulk_create(rows)
+        bulk_create_with_history(rows, AttendanceRecord)
         return meeting
 
     months = _months_back(today, 12)

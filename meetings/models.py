@@ -65,6 +65,8 @@ class MeetingRule(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("meeting rule")
         verbose_name_plural = _("meeting rules")
@@ -113,6 +115,8 @@ class SchoolTerms(models.Model):
     )
 
     objects = ScopedQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("school terms")
@@ -356,6 +360,8 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     objects = AttachmentQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("attachment")

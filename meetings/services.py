@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from branchwork.models import Organisation
 from branchwork.reminders import request_sweep
@@ -180,8 +181,8 @@ def plan_meeting(
     meeting.full_clean()
     meeting.save()
     people = default_attendees(organisation) if attendees is None else list(attendees)
-    AttendanceRecord.objects.bulk_create(
-        [AttendanceRecord(meeting=meeting, member=m) for m in people]
+    bulk_create_with_history(
+        [AttendanceRecord(meeting=meeting, member=m) for m in people], AttendanceRecord
     )
     # A meeting soon needs its notice now, not at the next beat: ask for a sweep after
     # commit. If the broker is down the request still succeeds; beat's sweep sends it later.

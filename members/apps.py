@@ -26,6 +26,8 @@ class MembersConfig(AppConfig):
                 "members.view": [Role.ADMIN, Role.SECRETARY, Role.COMMITTEE, Role.MEMBER],
                 # Phone, e-mail, birth date: those who manage the branch.
                 "members.view_private": [Role.ADMIN, Role.SECRETARY],
+                # A copy of everything held about one member (her own copy: any user).
+                "members.export_personal": [Role.ADMIN],
                 "members.change": [Role.ADMIN, Role.SECRETARY],
                 "members.import": [Role.ADMIN, Role.SECRETARY],
                 "members.export": [Role.ADMIN, Role.SECRETARY, Role.COMMITTEE],
@@ -59,6 +61,10 @@ class MembersConfig(AppConfig):
             run=services.import_members, page="member-import", confirm="member-import-confirm",
             done="member-list", preview_headers=(_("Name"), _("Branch"), _("Stage")),
         )  # fmt: skip
+        from branchwork.registry import register_personal_data
+        from members import privacy
+
+        register_personal_data(name="members", collect=privacy.collect, order=10)
         for report in ("branch", "school"):
             register_report_section(
                 report=report, name="members", title=_("Members and changes"),

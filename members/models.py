@@ -180,6 +180,8 @@ class MemberPost(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="posts")
     post = models.CharField(_("post"), max_length=20, choices=Post.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("party post")
         verbose_name_plural = _("party posts")
@@ -300,6 +302,8 @@ class PipelineRules(models.Model):
     extension_max_months = models.PositiveSmallIntegerField(
         _("longest probation extension (months)"), default=12
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("pipeline rules")

@@ -313,9 +313,12 @@ class MemberImporter(Importer):
         with_posts = [p for p in planned if p.posts is not None]
         if with_posts:
             MemberPost.objects.filter(member__in=[p.member for p in with_posts]).delete()
-            MemberPost.objects.bulk_create(
+            bulk_create_with_history(
                 [MemberPost(member=p.member, post=post) for p in with_posts for post in p.posts],
+                MemberPost,
                 batch_size=1000,
+                default_user=self.user,
+                default_change_reason=reason,
             )
 
 

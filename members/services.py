@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from branchwork.models import Organisation
 from members.models import (
@@ -182,8 +183,8 @@ def set_posts(*, member: Member, posts: Iterable[str]) -> None:
     wanted = set(posts)
     current = set(member.posts.values_list("post", flat=True))
     MemberPost.objects.filter(member=member, post__in=current - wanted).delete()
-    MemberPost.objects.bulk_create(
-        [MemberPost(member=member, post=post) for post in sorted(wanted - current)]
+    bulk_create_with_history(
+        [MemberPost(member=member, post=post) for post in sorted(wanted - current)], MemberPost
     )
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/", views.member_import, name="member-import"),
     path("import/<int:pk>/confirm/", views.member_import_confirm, name="member-import-confirm"),
     path("rules/", views.pipeline_rules, name="pipeline-rules"),
+    path("my-data/", views.my_personal_data, name="my-personal-data"),
     path("<int:pk>/", views.member_detail, name="member-detail"),
     path("<int:pk>/edit/", views.member_edit, name="member-edit"),
     path("<int:pk>/advance/", views.member_advance, name="member-advance"),
@@ -18,4 +19,5 @@ urlpatterns = [
     path("<int:pk>/contacts/", views.member_contacts, name="member-contacts"),
     path("<int:pk>/transfer/", views.member_transfer, name="member-transfer"),
     path("<int:pk>/archive/", views.member_archive, name="member-archive"),
+    path("<int:pk>/personal-data/", views.member_personal_data, name="member-personal-data"),
 ]

@@ -3,6 +3,7 @@ selector, render. Service refusals (ValidationError) are shown on the form as th
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -13,9 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branchwork import import_flow
+from branchwork import import_flow, privacy
 from branchwork import services as kernel_services
 from branchwork.access import get_visible_or_404, requires, scope_for
+from branchwork.exporters import content_disposition
 from branchwork.http import posted, posted_files
 from branchwork.imports import FileRefused
 from branchwork.models import ImportBatch, Organisation
@@ -34,6 +36,8 @@ from members.forms import (
 )
 from members.models import Member, Post, Stage, Status
 from members.resources import COLUMNS, RosterExporter
+
+logger = logging.getLogger(__name__)
 
 
 def _apply(form: Form, action) -> bool:
@@ -129,6 +133,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "member": member,
         "show_private": scope.has_in("members.view_private", branch),
         "can_change": scope.has_in("members.change", branch) and member.is_active,
+        "can_export_personal": scope.has_in("members.export_personal", branch),
         "timeline": selectors.member_timeline(member),
         "posts": list(member.posts.all()),
         "contacts": list(member.contacts.select_related("organisation")),
@@ -398,3 +403,35 @@ def pipeline_rules(request: HttpRequest) -> HttpResponse:
     return render(
         request, "members/rules.html", {"form": form, "school": school, "schools": schools}
     )
+
+
+def _personal_data_response(*, user: Any, member: Member | None, by: Any) -> HttpResponse:
+    archive = privacy.export_zip(user=user, member=member)
+    subject = member.name if member is not None else user.get_username()
+    logger.info("personal data export of %s (member %s) by %s", subject,
+                getattr(member, "pk", None), by.get_username())  # fmt: skip
+    response = HttpResponse(archive, content_type="application/zip")
+    response["Content-Disposition"] = content_disposition(
+        _("Personal data of %(name)s %(date)s.zip")
+        % {"name": subject, "date": timezone.localdate().isoformat()}
+    )
+    return response
+
+
+@requires()
+def my_personal_data(request: HttpRequest) -> HttpResponse:
+    """Everything held about the signed-in person, as a zip (her right to a copy)."""
+    if request.method == "POST":
+        member = Member.objects.filter(user=request.user).first()
+        return _personal_data_response(user=request.user, member=member, by=request.user)
+    return render(request, "members/personal_data.html", {"subject": None})
+
+
+@requires("members.export_personal")
+def member_personal_data(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organisation admin's copy of everything held about one member (a request for
+    access made through the organisation)."""
+    member = get_visible_or_404(Member, request.user, "members.export_personal", pk=pk)
+    if request.method == "POST":
+        return _personal_data_response(user=member.user, member=member, by=request.user)
+    return render(request, "members/personal_data.html", {"subject": member})

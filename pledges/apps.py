@@ -77,6 +77,12 @@ class PledgesConfig(AppConfig):
             order=41,
         )
         register_demo_seeder(name="pledges", seed=demo.seed_pledges, order=40)
+        from branchwork.registry import register_personal_data
+        from pledges import privacy
+
+        register_personal_data(
+            name="pledges", collect=privacy.collect, files=privacy.files, order=40
+        )
         self.register_reports()
 
     def register_reports(self) -> None:

@@ -70,6 +70,8 @@ class Category(models.Model):
 
     objects = CategoryQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("positive list category")
         verbose_name_plural = _("positive list categories")
@@ -233,6 +235,8 @@ class Fulfilment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = FulfilmentQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("fulfilment entry")

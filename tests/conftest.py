@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import RequestFactory
 
 from branchwork import services
 from branchwork.models import Organisation, Role
@@ -112,8 +113,10 @@ def login(client):
     def _login(world: World, name: str):
         client.logout()
         if name != "anonymous":
-            # force_login bypasses the backend's is_active check; log in as a real form would.
-            ok = client.login(username=name, password=PASSWORD)
+            # force_login bypasses the backend's is_active check; log in as a real form would
+            # (with a request, so that the login lockout sees it as the login page does).
+            request = RequestFactory().post("/accounts/login/")
+            ok = client.login(request=request, username=name, password=PASSWORD)
             assert ok == (name != "deactivated")
         return client
 

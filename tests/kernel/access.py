@@ -28,10 +28,14 @@ MATRIX = {
     "healthz": Entry(dict.fromkeys(PERSONAS, 200)),
     "login": Entry({p: (302 if p in SIGNED_IN else 200) for p in PERSONAS}),
     # Logging out is a POST (Django 5); a GET is refused for everyone.
-    "logout": Entry(dict.fromkeys(PERSONAS, 405)),
+    "logout": Entry(
+        dict.fromkeys(PERSONAS, 405), post={}, post_expected=dict.fromkeys(PERSONAS, 302)
+    ),
     # A POST with nothing in it: the form answers with its errors, nothing changes.
     "password_change": Entry(everyone(200), post={}, post_expected=everyone(200)),
     "password_change_done": Entry(everyone(200)),
+    # POST only; it ends the persona's own sessions and sends her to the login page.
+    "logout-everywhere": Entry(everyone(405), post={}, post_expected=dict.fromkeys(PERSONAS, 302)),
     # A GET changes nothing and just sends the user back.
     "set_language": Entry(
         dict.fromkeys(PERSONAS, 302),
@@ -106,5 +110,27 @@ MATRIX.update(
                 403, secretary_a=302, admin_a=302, secretary_a2=404, secretary_b=404
             ),
         ),
+    }
+)
+
+
+def _audited_member(w):
+    from tests.factories import MemberFactory
+
+    return ["members.member", MemberFactory(organisation=w.branch_a1).pk]
+
+
+MATRIX.update(
+    {
+        # Organisation admins only; another school's admin gets 404 (tests/security).
+        "audit-history": Entry(ADMIN_ONLY, args=_audited_member),
+    }
+)
+
+
+MATRIX.update(
+    {
+        # Organisation admins unlock their people; unlocking nobody in particular is a 404.
+        "lockouts": Entry(ADMIN_ONLY, post={}, post_expected=table(403, admin_a=404)),
     }
 )

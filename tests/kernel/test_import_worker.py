@@ -101,9 +101,19 @@ def test_a_large_file_with_errors_is_refused_by_the_worker_path_without_a_worker
     assert import_flow.work(batch.pk, False) == "previewed"
     assert import_flow.work(batch.pk, False) == "not-claimed"  # a duplicated task: no rerun
 
+    # An unreadable file is refused on the form before anything is stored or queued.
     bad = upload(client, b"PK\x03\x04 not really a zip" + b"x" * 2048, name="坏.xlsx")
-    bad_batch = ImportBatch.objects.exclude(pk=batch.pk).get()
-    assert bad.status_code == 302
+    assert bad.status_code == 200 and "无法读取" in bad.content.decode()
+    assert ImportBatch.objects.count() == 1
+    # A batch whose check was refused by the worker (here: its stored file replaced by
+    # garbage meanwhile) says why and cannot be confirmed.
+    bad_batch = ImportBatch.objects.create(
+        kind="members", organisation=batch.organisation, uploaded_by=batch.uploaded_by,
+        filename="坏.xlsx", state="checking",
+    )  # fmt: skip
+    from django.core.files.base import ContentFile
+
+    bad_batch.file.save("upload.bin", ContentFile(b"PK\x03\x04 garbage"), save=True)
     assert import_flow.work(bad_batch.pk, False) == "rejected"
     bad_batch.refresh_from_db()
     page = client.get(reverse("import-status", args=[bad_batch.pk])).content.decode()

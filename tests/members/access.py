@@ -69,3 +69,14 @@ MATRIX = {
     ),
     "member-archive": Entry(WRITE_OBJECT, args=a1_member, post={}, post_expected=WRITE_OBJECT_POST),
 }
+
+MATRIX.update(
+    {
+        # Her own copy: any signed-in person (the zip itself is tested in tests/security).
+        "my-personal-data": Entry(table(), post={}, post_expected=table()),
+        # The organisation admin's copy of one member's data.
+        "member-personal-data": Entry(
+            table(403, admin_a=200), args=a1_member, post={}, post_expected=table(403, admin_a=200)
+        ),
+    }
+)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('branchwork', '0005_notificationpreference_daily_digest'),
+        ('branchwork', '0007_report_claimed_at'),
     ]
 
     operations = [
