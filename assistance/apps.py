@@ -9,10 +9,11 @@ class AssistanceConfig(AppConfig):
     verbose_name = _("Student assistance")
 
     def ready(self) -> None:
-        from assistance import demo, reminders, reports, selectors
+        from assistance import bench, demo, reminders, reports, selectors
         from branchwork.access import register_capabilities
         from branchwork.models import Role
         from branchwork.registry import (
+            register_bench_seeder,
             register_dashboard_panel,
             register_demo_seeder,
             register_nav,
@@ -68,6 +69,7 @@ class AssistanceConfig(AppConfig):
             order=30,
         )
         register_demo_seeder(name="assistance", seed=demo.seed_assistance, order=30)
+        register_bench_seeder(name="assistance", seed=bench.seed_assistance, order=30)
         register_reminder_rule(
             name="assistance.visit_overdue",
             label=_("A pairing without a visit for too long"),

@@ -41,9 +41,20 @@ class DemoSeeder:
     order: int
 
 
+@dataclass(frozen=True)
+class BenchSeeder:
+    """Adds an app's part of the benchmark data; called by `manage.py seed_bench` in order
+    with the schools being created (see branchwork/bench.py)."""
+
+    name: str
+    seed: Callable[[Any], None]
+    order: int
+
+
 NAVIGATION: list[NavItem] = []
 DASHBOARD_PANELS: list[DashboardPanel] = []
 DEMO_SEEDERS: list[DemoSeeder] = []
+BENCH_SEEDERS: list[BenchSeeder] = []
 
 
 def _add(registry: list, item: Any) -> None:
@@ -70,6 +81,10 @@ def register_dashboard_panel(
 
 def register_demo_seeder(*, name: str, seed: Callable[[Any], None], order: int) -> None:
     _add(DEMO_SEEDERS, DemoSeeder(name, seed, order))
+
+
+def register_bench_seeder(*, name: str, seed: Callable[[Any], None], order: int) -> None:
+    _add(BENCH_SEEDERS, BenchSeeder(name, seed, order))
 
 
 @dataclass(frozen=True)

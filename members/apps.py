@@ -10,6 +10,7 @@ class MembersConfig(AppConfig):
         from branchwork.access import register_capabilities
         from branchwork.models import Role
         from branchwork.registry import (
+            register_bench_seeder,
             register_dashboard_panel,
             register_demo_seeder,
             register_nav,
@@ -17,7 +18,7 @@ class MembersConfig(AppConfig):
             register_report_kind,
             register_report_section,
         )
-        from members import demo, reminders, reports, selectors
+        from members import bench, demo, reminders, reports, selectors
 
         register_capabilities(
             {
@@ -53,6 +54,7 @@ class MembersConfig(AppConfig):
             order=10,
         )
         register_demo_seeder(name="members", seed=demo.seed_members, order=10)
+        register_bench_seeder(name="members", seed=bench.seed_members, order=10)
         for report in ("branch", "school"):
             register_report_section(
                 report=report, name="members", title=_("Members and changes"),
