@@ -67,6 +67,7 @@ class AssistanceConfig(AppConfig):
             capability="assistance.view_counts",
             context=selectors.overview_panel,
             order=30,
+            lazy=True,
         )
         register_demo_seeder(name="assistance", seed=demo.seed_assistance, order=30)
         register_bench_seeder(name="assistance", seed=bench.seed_assistance, order=30)

@@ -23,13 +23,16 @@ class NavItem:
 
 @dataclass(frozen=True)
 class DashboardPanel:
-    """A block on the dashboard: shown to users who hold `capability` somewhere."""
+    """A block on the dashboard: shown to users who hold `capability` somewhere. A `lazy`
+    panel (numbers nobody acts on first) is fetched by htmx right after the page loads, from
+    its own URL, so the dashboard's first response stays within its query budget."""
 
     name: str
     template: str
     capability: str
     context: Callable[[HttpRequest], dict[str, Any]]
     order: int
+    lazy: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,8 +78,9 @@ def register_dashboard_panel(
     capability: str,
     context: Callable[[HttpRequest], dict[str, Any]],
     order: int,
+    lazy: bool = False,
 ) -> None:
-    _add(DASHBOARD_PANELS, DashboardPanel(name, template, capability, context, order))
+    _add(DASHBOARD_PANELS, DashboardPanel(name, template, capability, context, order, lazy))
 
 
 def register_demo_seeder(*, name: str, seed: Callable[[Any], None], order: int) -> None:

@@ -7,6 +7,7 @@ from branchwork import notify_views, report_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("dashboard/panel/", views.dashboard_panel, name="dashboard-panel"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", views.login, name="login"),
     path("accounts/logout/", views.logout, name="logout"),

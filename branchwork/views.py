@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
@@ -18,11 +18,23 @@ from branchwork.registry import DASHBOARD_PANELS
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     panels = [
-        {"template": panel.template, **panel.context(request)}
+        {"template": "branchwork/panels/lazy.html", "name": panel.name}
+        if panel.lazy
+        else {"template": panel.template, **panel.context(request)}
         for panel in DASHBOARD_PANELS
         if scope.has(panel.capability)
     ]
     return render(request, "branchwork/dashboard.html", {"panels": panels})
+
+
+@requires()
+def dashboard_panel(request: HttpRequest) -> HttpResponse:
+    """One lazy dashboard panel (`?name=`), as the fragment htmx puts in its place."""
+    name = request.GET.get("name", "")
+    panel = next((p for p in DASHBOARD_PANELS if p.name == name and p.lazy), None)
+    if panel is None or not scope_for(request.user).has(panel.capability):
+        raise Http404
+    return render(request, panel.template, {"panel": panel.context(request)})
 
 
 @requires("branchwork.view_organisation")

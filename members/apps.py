@@ -52,6 +52,7 @@ class MembersConfig(AppConfig):
             capability="members.view_counts",
             context=selectors.stage_counts_panel,
             order=10,
+            lazy=True,
         )
         register_demo_seeder(name="members", seed=demo.seed_members, order=10)
         register_bench_seeder(name="members", seed=bench.seed_members, order=10)
