@@ -66,6 +66,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
+@requires(public=True)
+@never_cache
+def livez(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers through the whole middleware stack, checking nothing
+    else (/healthz checks the database, cache and broker). Also the benchmarks' floor: the
+    cheapest page Django can serve here."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 # Django's own views, wrapped so that they too declare who may use them.
 login = requires(public=True)(auth_views.LoginView.as_view(redirect_authenticated_user=True))
 logout = requires(public=True)(auth_views.LogoutView.as_view())

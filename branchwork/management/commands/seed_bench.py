@@ -61,7 +61,7 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # fresh statistics, as a live database would have
         if options["pages_json"]:
-            path: Path = options["pages_json"]
+            path = Path(options["pages_json"])
             known = json.loads(path.read_text()) if path.exists() else {}
             known.update(pages)
             path.write_text(json.dumps(known, ensure_ascii=False, indent=1))
