@@ -18,15 +18,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import load_average, record, setup_django, write_section
+from common import count_queries, load_average, record, setup_django, write_section
 
 setup_django()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from branchwork.models import Organisation  # noqa: E402
@@ -47,7 +45,7 @@ def seed_first_school() -> dict:
 
 def measure(fn) -> tuple[float, float, int]:
     fn()  # warm caches and connections
-    with CaptureQueriesContext(connection) as ctx:
+    with count_queries() as counter:  # the test client resets connection.queries
         fn()
     times = []
     for _ in range(RUNS):
@@ -55,7 +53,7 @@ def measure(fn) -> tuple[float, float, int]:
         fn()
         times.append((time.perf_counter() - start) * 1000)
     times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1], len(ctx.captured_queries)
+    return statistics.median(times), times[int(len(times) * 0.95) - 1], counter.count
 
 
 def main() -> None:
