@@ -9,10 +9,11 @@ class AssistanceConfig(AppConfig):
     verbose_name = _("Student assistance")
 
     def ready(self) -> None:
-        from assistance import demo, reminders, reports, selectors, services
+        from assistance import bench, demo, reminders, reports, selectors, services
         from branchwork.access import register_capabilities
         from branchwork.models import Role
         from branchwork.registry import (
+            register_bench_seeder,
             register_dashboard_panel,
             register_demo_seeder,
             register_import_kind,
@@ -67,6 +68,7 @@ class AssistanceConfig(AppConfig):
             capability="assistance.view_counts",
             context=selectors.overview_panel,
             order=30,
+            lazy=True,
         )
         register_demo_seeder(name="assistance", seed=demo.seed_assistance, order=30)
         for kind, title, done, headers in (
@@ -82,6 +84,7 @@ class AssistanceConfig(AppConfig):
         from branchwork.registry import register_personal_data
 
         register_personal_data(name="assistance", collect=privacy.collect, order=30)
+        register_bench_seeder(name="assistance", seed=bench.seed_assistance, order=30)
         register_reminder_rule(
             name="assistance.visit_overdue",
             label=_("A pairing without a visit for too long"),

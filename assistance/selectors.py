@@ -7,7 +7,8 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,8 +65,34 @@ def _with_activity(pairings: QuerySet[Pairing]) -> QuerySet[Pairing]:
     )
 
 
+def _with_rules(pairings: QuerySet[Pairing]) -> QuerySet[Pairing]:
+    """The school's visit and assessment intervals as columns of the pairing query, so a
+    dashboard panel needs no separate settings query."""
+
+    def interval(name: str) -> Coalesce:
+        school = OuterRef("branch__school_id")
+        configured = AssistanceSettings.objects.filter(organisation_id=school)
+        default = AssistanceSettings._meta.get_field(name).default
+        return Coalesce(Subquery(configured.values(name)[:1]), Value(default))
+
+    return pairings.annotate(
+        rule_visit_interval=interval("visit_interval_days"),
+        rule_assessment_interval=interval("assessment_interval_days"),
+    )
+
+
 def _status_rows(pairings: list[Pairing], today: datetime.date) -> list[PairingStatusRow]:
-    rules = _rules({p.branch.school_id for p in pairings})
+    if all(hasattr(p, "rule_visit_interval") for p in pairings):
+        rules = {
+            p.branch.school_id: AssistanceSettings(
+                organisation_id=p.branch.school_id,
+                visit_interval_days=p.rule_visit_interval,
+                assessment_interval_days=p.rule_assessment_interval,
+            )
+            for p in pairings
+        }
+    else:
+        rules = _rules({p.branch.school_id for p in pairings})
     rows = []
     for p in pairings:
         rule = rules[p.branch.school_id]
@@ -93,7 +120,9 @@ def my_pairings(user: Any, *, today: datetime.date | None = None) -> list[Pairin
     """The teacher's own active pairings, the most overdue first."""
     today = today or timezone.localdate()
     pairings = Pairing.objects.visible_to(user, MENTOR).select_related("student", "branch")
-    rows = _status_rows(list(_with_activity(pairings).order_by("started_on", "id")), today)
+    rows = _status_rows(
+        list(_with_rules(_with_activity(pairings)).order_by("started_on", "id")), today
+    )
     return sorted(rows, key=lambda r: (not r.overdue, r.last_visit or r.pairing.started_on))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import platform
 import re
@@ -51,13 +52,25 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def load_average() -> float:
+    """The machine's 1-minute load average: the box is shared, so every number says it."""
+    return os.getloadavg()[0]
+
+
 def machine() -> str:
     cpus = os.cpu_count()
-    load = os.getloadavg()[0]
     return (
         f"{platform.system()} {platform.machine()}, {cpus} cores, "
-        f"Python {platform.python_version()}, load average {load:.1f} at the end"
+        f"Python {platform.python_version()}, load average {load_average():.1f} at the end"
     )
+
+
+def record(name: str, rows: list[dict]) -> None:
+    """Hand this benchmark's rows to the summary table (benchmarks/summary.py) of a whole
+    run: each row has what, size, median, p95, memory, target, measured, result, load."""
+    folder = os.environ.get("BENCH_RESULTS_DIR")
+    if folder:
+        Path(folder, f"{name}.json").write_text(json.dumps(rows, ensure_ascii=False))
 
 
 def write_section(name: str, title: str, body: str, *, command: str) -> None:

@@ -7,10 +7,11 @@ class BranchworkConfig(AppConfig):
     verbose_name = _("Organisations and accounts")
 
     def ready(self) -> None:
-        from branchwork import demo, selectors
+        from branchwork import bench, demo, selectors
         from branchwork.access import register_capabilities
         from branchwork.models import Role
         from branchwork.registry import (
+            register_bench_seeder,
             register_dashboard_panel,
             register_demo_seeder,
             register_nav,
@@ -57,3 +58,4 @@ class BranchworkConfig(AppConfig):
             order=0,
         )
         register_demo_seeder(name="organisations", seed=demo.seed_organisations, order=0)
+        register_bench_seeder(name="organisations", seed=bench.seed_organisations, order=0)

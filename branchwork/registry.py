@@ -23,13 +23,16 @@ class NavItem:
 
 @dataclass(frozen=True)
 class DashboardPanel:
-    """A block on the dashboard: shown to users who hold `capability` somewhere."""
+    """A block on the dashboard: shown to users who hold `capability` somewhere. A `lazy`
+    panel (numbers nobody acts on first) is fetched by htmx right after the page loads, from
+    its own URL, so the dashboard's first response stays within its query budget."""
 
     name: str
     template: str
     capability: str
     context: Callable[[HttpRequest], dict[str, Any]]
     order: int
+    lazy: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,20 @@ class DemoSeeder:
     order: int
 
 
+@dataclass(frozen=True)
+class BenchSeeder:
+    """Adds an app's part of the benchmark data; called by `manage.py seed_bench` in order
+    with the schools being created (see branchwork/bench.py)."""
+
+    name: str
+    seed: Callable[[Any], None]
+    order: int
+
+
 NAVIGATION: list[NavItem] = []
 DASHBOARD_PANELS: list[DashboardPanel] = []
 DEMO_SEEDERS: list[DemoSeeder] = []
+BENCH_SEEDERS: list[BenchSeeder] = []
 
 
 def _add(registry: list, item: Any) -> None:
@@ -64,12 +78,17 @@ def register_dashboard_panel(
     capability: str,
     context: Callable[[HttpRequest], dict[str, Any]],
     order: int,
+    lazy: bool = False,
 ) -> None:
-    _add(DASHBOARD_PANELS, DashboardPanel(name, template, capability, context, order))
+    _add(DASHBOARD_PANELS, DashboardPanel(name, template, capability, context, order, lazy))
 
 
 def register_demo_seeder(*, name: str, seed: Callable[[Any], None], order: int) -> None:
     _add(DEMO_SEEDERS, DemoSeeder(name, seed, order))
+
+
+def register_bench_seeder(*, name: str, seed: Callable[[Any], None], order: int) -> None:
+    _add(BENCH_SEEDERS, BenchSeeder(name, seed, order))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ from branchwork import import_views, notify_views, report_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("dashboard/panel/", views.dashboard_panel, name="dashboard-panel"),
     path("healthz", views.healthz, name="healthz"),
+    path("livez", views.livez, name="livez"),
     path("accounts/login/", views.login, name="login"),
     path("accounts/logout/", views.logout, name="logout"),
     path("accounts/logout/everywhere/", views.logout_everywhere, name="logout-everywhere"),

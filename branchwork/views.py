@@ -22,11 +22,23 @@ from branchwork.registry import DASHBOARD_PANELS
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     panels = [
-        {"template": panel.template, **panel.context(request)}
+        {"template": "branchwork/panels/lazy.html", "name": panel.name}
+        if panel.lazy
+        else {"template": panel.template, **panel.context(request)}
         for panel in DASHBOARD_PANELS
         if scope.has(panel.capability)
     ]
     return render(request, "branchwork/dashboard.html", {"panels": panels})
+
+
+@requires()
+def dashboard_panel(request: HttpRequest) -> HttpResponse:
+    """One lazy dashboard panel (`?name=`), as the fragment htmx puts in its place."""
+    name = request.GET.get("name", "")
+    panel = next((p for p in DASHBOARD_PANELS if p.name == name and p.lazy), None)
+    if panel is None or not scope_for(request.user).has(panel.capability):
+        raise Http404
+    return render(request, panel.template, {"panel": panel.context(request)})
 
 
 @requires("branchwork.view_organisation")
@@ -55,6 +67,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": status, "checks": checks}, status=503 if status == "unavailable" else 200
     )
+
+
+@requires(public=True)
+@never_cache
+def livez(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers through the whole middleware stack, checking nothing
+    else (/healthz checks the database, cache and broker). Also the benchmarks' floor: the
+    cheapest page Django can serve here."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 # Django's own views, wrapped so that they too declare who may use them.

@@ -12,11 +12,12 @@ class MeetingsConfig(AppConfig):
         from branchwork.access import register_capabilities
         from branchwork.models import Role
         from branchwork.registry import (
+            register_bench_seeder,
             register_dashboard_panel,
             register_demo_seeder,
             register_nav,
         )
-        from meetings import demo, selectors
+        from meetings import bench, demo, selectors
 
         register_capabilities(
             {
@@ -64,6 +65,7 @@ class MeetingsConfig(AppConfig):
         from meetings import privacy
 
         register_personal_data(name="meetings", collect=privacy.collect, order=20)
+        register_bench_seeder(name="meetings", seed=bench.seed_meetings, order=20)
         self.register_reports_and_reminders()
 
     def register_reports_and_reminders(self) -> None:

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -610,22 +610,17 @@ def feed_meetings(user: Any, *, today: datetime.date) -> QuerySet[Meeting]:
 def my_meetings_panel(request: HttpRequest) -> dict[str, Any]:
     """Members: my next meetings (with a check-in link on the day) and my attendance."""
     now = timezone.now()
-    upcoming = list(
+    expected = AttendanceRecord.objects.filter(member__user=request.user, meeting=OuterRef("pk"))
+    upcoming = (
         Meeting.objects.visible_to(request.user, "meetings.view")
         .filter(starts_at__gte=now - datetime.timedelta(hours=3))
         .exclude(status=MeetingStatus.ARCHIVED)
         .select_related("organisation")
+        .annotate(expected=Exists(expected))  # one query with "am I expected?"
         .order_by("starts_at")[:5]
     )
-    mine = set()
-    if upcoming:
-        mine = set(
-            AttendanceRecord.objects.filter(
-                member__user=request.user, meeting__in=[m.id for m in upcoming]
-            ).values_list("meeting_id", flat=True)
-        )
     return {
-        "upcoming": [{"meeting": m, "expected": m.id in mine} for m in upcoming],
+        "upcoming": [{"meeting": m, "expected": m.expected} for m in upcoming],
     }
 
 

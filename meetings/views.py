@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -58,11 +60,16 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         meeting_type = ""
     year = _year(request, 0) or None
     meetings = selectors.meeting_list(request.user, meeting_type=meeting_type, year=year)
+    # 50 a page: five years of a branch's meetings are ~300 rows, and rendering the rows
+    # was most of this page's time (docs/performance.md).
+    page = Paginator(meetings, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "meetings/meeting_list.html",
         {
-            "meetings": meetings[:200],
+            "meetings": page.object_list,
+            "page": page,
+            "filters": urlencode({"type": meeting_type, "year": year or ""}),
             "types": MeetingType.choices,
             "meeting_type": meeting_type,
             "year": year,

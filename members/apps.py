@@ -10,6 +10,7 @@ class MembersConfig(AppConfig):
         from branchwork.access import register_capabilities
         from branchwork.models import Role
         from branchwork.registry import (
+            register_bench_seeder,
             register_dashboard_panel,
             register_demo_seeder,
             register_import_kind,
@@ -18,7 +19,7 @@ class MembersConfig(AppConfig):
             register_report_kind,
             register_report_section,
         )
-        from members import demo, reminders, reports, selectors, services
+        from members import bench, demo, reminders, reports, selectors, services
 
         register_capabilities(
             {
@@ -54,6 +55,7 @@ class MembersConfig(AppConfig):
             capability="members.view_counts",
             context=selectors.stage_counts_panel,
             order=10,
+            lazy=True,
         )
         register_demo_seeder(name="members", seed=demo.seed_members, order=10)
         register_import_kind(
@@ -65,6 +67,7 @@ class MembersConfig(AppConfig):
         from members import privacy
 
         register_personal_data(name="members", collect=privacy.collect, order=10)
+        register_bench_seeder(name="members", seed=bench.seed_members, order=10)
         for report in ("branch", "school"):
             register_report_section(
                 report=report, name="members", title=_("Members and changes"),

@@ -61,24 +61,24 @@ def branches_for(user: Any, capability: str = "members.view") -> list[Organisati
 
 def stage_counts_panel(request: HttpRequest) -> dict[str, Any]:
     """Active members per branch and stage, without names (viewers see this too)."""
+    # One query: the branch's name and path come with the counts.
     rows = (
         Member.objects.visible_to(request.user, "members.view_counts")
         .active()
-        .values("organisation_id")
+        .values("organisation_id", "organisation__name", "organisation__path")
         .annotate(
             total=Count("id"),
             **{stage.value: Count("id", filter=Q(stage=stage.value)) for stage in Stage},
         )
+        .order_by("organisation__path")
     )
-    by_branch = {row["organisation_id"]: row for row in rows}
-    branches = Organisation.objects.filter(id__in=by_branch).order_by("path")
     table = [
         {
-            "branch": branch,
-            "counts": [by_branch[branch.id][stage.value] for stage in Stage],
-            "total": by_branch[branch.id]["total"],
+            "branch": {"id": row["organisation_id"], "name": row["organisation__name"]},
+            "counts": [row[stage.value] for stage in Stage],
+            "total": row["total"],
         }
-        for branch in branches
+        for row in rows
     ]
     totals = [sum(row["counts"][i] for row in table) for i in range(len(Stage))]
     return {

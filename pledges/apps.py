@@ -12,11 +12,12 @@ class PledgesConfig(AppConfig):
         from branchwork.access import register_capabilities
         from branchwork.models import Role
         from branchwork.registry import (
+            register_bench_seeder,
             register_dashboard_panel,
             register_demo_seeder,
             register_nav,
         )
-        from pledges import demo, selectors
+        from pledges import bench, demo, selectors
 
         people = [Role.ADMIN, Role.SECRETARY, Role.COMMITTEE, Role.MEMBER]
         register_capabilities(
@@ -83,6 +84,7 @@ class PledgesConfig(AppConfig):
         register_personal_data(
             name="pledges", collect=privacy.collect, files=privacy.files, order=40
         )
+        register_bench_seeder(name="pledges", seed=bench.seed_pledges, order=40)
         self.register_reports()
 
     def register_reports(self) -> None:

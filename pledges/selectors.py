@@ -115,10 +115,12 @@ def ledger(branch: Organisation, *, year: int) -> list[Pledge]:
 def awaiting_secretary(user: Any) -> list[Pledge]:
     """Pledges of the user's branches awaiting approval or with entries awaiting review,
     each with `entries_to_review` (one query: the dashboard counts them)."""
-    pending = Fulfilment.objects.filter(status=EntryStatus.PENDING).values("pledge_id")
+    managed = Pledge.objects.visible_to(user, "pledges.manage")
+    # Pending entries of the user's own pledges only, not "pk IN every pending entry of
+    # every school", which grew with other schools' data (docs/performance.md).
+    pending = Fulfilment.objects.filter(status=EntryStatus.PENDING, pledge__in=managed)
     return list(
-        Pledge.objects.visible_to(user, "pledges.manage")
-        .filter(Q(status=PledgeStatus.SUBMITTED) | Q(pk__in=pending))
+        managed.filter(Q(status=PledgeStatus.SUBMITTED) | Q(pk__in=pending.values("pledge_id")))
         .annotate(entries_to_review=Count("entries", filter=Q(entries__status=EntryStatus.PENDING)))
         .select_related("member")
         .order_by("created_at", "id")[:50]

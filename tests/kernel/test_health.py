@@ -39,3 +39,11 @@ def test_unreachable_cache_is_degraded(client, settings):
     assert response.status_code == 200
     assert response.json()["status"] == "degraded"
     assert response.json()["checks"]["cache"].startswith("error:")
+
+
+def test_livez_answers_ok_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/livez")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert "no-cache" in response["Cache-Control"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -347,3 +348,14 @@ def test_rest_present_marks_only_the_unmarked(world, login):
     )
     statuses = dict(meeting.attendance.values_list("id", "status"))
     assert statuses == {leave.pk: "leave", rest.pk: "present"}
+
+
+def test_list_shows_50_meetings_a_page_keeping_the_filters(world, login):
+    MeetingFactory.create_batch(60, organisation=world.branch_a1, meeting_type="committee")
+    client = login(world, "secretary_a")
+    rows = re.compile(r'href="/meetings/\d+/"')
+    page = text(client.get(reverse("meeting-list"), {"type": "committee"}))
+    assert len(set(rows.findall(page))) == 50
+    assert "type=committee&amp;year=&amp;page=2" in page
+    second = text(client.get(reverse("meeting-list"), {"type": "committee", "page": 2}))
+    assert len(set(rows.findall(second))) == 10 and "2 / 2" in second
