@@ -155,7 +155,11 @@ def restore(archive: Path) -> dict:
         raise BackupError(f"MEDIA_ROOT {media_root} already holds files: restore into an empty one")
     with tempfile.TemporaryDirectory() as tmp, tarfile.open(archive, "r:gz") as tar:
         tmp_path = Path(tmp)
-        tar.extractall(tmp_path, members=_safe_members(tar), filter="data")
+        members = _safe_members(tar)  # plain files and folders only, inside the archive
+        if hasattr(tarfile, "data_filter"):  # Python ≥ 3.11.4: the stdlib's own check too
+            tar.extractall(tmp_path, members=members, filter="data")
+        else:  # Debian 12's 3.11.2
+            tar.extractall(tmp_path, members=members)
         manifest = json.loads((tmp_path / "manifest.json").read_text())
         if manifest.get("format") != FORMAT:
             raise BackupError(f"unknown backup format {manifest.get('format')!r}")
