@@ -24,11 +24,9 @@ from assistance.models import MANAGE, VIEW_FILE, Pairing, Student, Visit
 from assistance.resources import PAIRING_COLUMNS, STUDENT_COLUMNS
 from assistance.selectors import COUNTS, LEDGER
 from assistance.services import MENTOR_STAGES
-from branchwork import import_flow
-from branchwork import services as kernel_services
+from branchwork import import_views
 from branchwork.access import get_visible_or_404, requires, scope_for
 from branchwork.http import posted, posted_files
-from branchwork.imports import FileRefused
 from branchwork.models import ImportBatch, Organisation
 from branchwork.registry import IMPORT_KINDS
 from branchwork.uploads import file_response
@@ -308,25 +306,12 @@ def _import_context(kind: str) -> dict:
 def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
     """Phase 1: check every row and show errors or a preview; nothing is written."""
     context = _import_context(kind)
-    schools = _schools(request.user)
-    form = ImportForm(posted(request), posted_files(request), schools=schools)
-    context["form"] = form
-    if request.method == "POST" and form.is_valid():
-        upload, school = form.cleaned_data["file"], form.cleaned_data["school"]
-        try:
-            batch = kernel_services.start_import(
-                kind=f"assistance-{kind}", organisation=school, user=request.user,
-                filename=upload.name, data=upload.read(),
-            )  # fmt: skip
-            if import_flow.runs_in_worker(batch.file.size):
-                import_flow.queue(batch, commit=False)
-                return redirect("import-status", batch.pk)
-            import_flow.run(batch, commit=False)
-        except FileRefused as exc:
-            form.add_error("file", exc)
-        else:
-            context["batch"] = batch
-    return render(request, "assistance/import.html", context)
+    form = ImportForm(posted(request), posted_files(request), schools=_schools(request.user))
+    return import_views.check_upload(
+        request, form, context["import_kind"],
+        lambda batch: render(request, "assistance/import.html",
+                             {**context, "form": form, "batch": batch}),
+    )  # fmt: skip
 
 
 @requires(MANAGE)
@@ -339,28 +324,9 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
         kind__in=[f"assistance-{k}" for k in IMPORT_COLUMNS],
     )
-    kind = batch.kind.removeprefix("assistance-")
-    context = _import_context(kind)
-    if request.method != "POST" or not import_flow.claim_for_commit(batch):
-        return redirect(context["import_kind"].page)
-    if import_flow.runs_in_worker(batch.file.size):
-        import_flow.queue(batch, commit=True)
-        return redirect("import-status", batch.pk)
-    try:
-        result = import_flow.run(batch, commit=True)
-    except ValidationError as error:
-        # Something changed since the preview (a pairing made on the page): nothing written.
-        import_flow.reject(batch, error)
-        messages.error(request, " ".join(error.messages))
-        return redirect(context["import_kind"].page)
-    if result.committed:
-        messages.success(
-            request,
-            _("Imported %(rows)s rows: %(created)s new, %(updated)s updated, %(unchanged)s "
-              "unchanged.")
-            % {"rows": result.rows, "created": result.created, "updated": result.updated,
-               "unchanged": result.unchanged},
-        )  # fmt: skip
-        return redirect(context["import_kind"].done)
-    context.update({"form": ImportForm(schools=_schools(request.user)), "batch": batch})
-    return render(request, "assistance/import.html", context)
+    context = _import_context(batch.kind.removeprefix("assistance-"))
+    form = ImportForm(schools=_schools(request.user))
+    return import_views.confirm(
+        request, batch, context["import_kind"],
+        lambda b: render(request, "assistance/import.html", {**context, "form": form, "batch": b}),
+    )  # fmt: skip

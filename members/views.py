@@ -14,12 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branchwork import import_flow, privacy
-from branchwork import services as kernel_services
+from branchwork import import_views, privacy
 from branchwork.access import get_visible_or_404, requires, scope_for
 from branchwork.exporters import content_disposition
 from branchwork.http import posted, posted_files
-from branchwork.imports import FileRefused
 from branchwork.models import ImportBatch, Organisation
 from branchwork.registry import IMPORT_KINDS
 from members import selectors, services
@@ -338,48 +336,24 @@ def _schools_for(user: Any, capability: str) -> list[Organisation]:
 
 @requires("members.import")
 def member_import(request: HttpRequest) -> HttpResponse:
-    schools = _schools_for(request.user, "members.import")
-    form = ImportForm(posted(request), posted_files(request), schools=schools)
-    context: dict[str, Any] = {
-        "form": form, "columns": COLUMNS, "import_kind": IMPORT_KINDS["members"],
-    }  # fmt: skip
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            batch = kernel_services.start_import(
-                kind="members", organisation=form.cleaned_data["school"], user=request.user,
-                filename=upload.name, data=upload.read(),
-            )  # fmt: skip
-            if import_flow.runs_in_worker(batch.file.size):
-                import_flow.queue(batch, commit=False)
-                return redirect("import-status", batch.pk)
-            import_flow.run(batch, commit=False)
-        except FileRefused as exc:
-            form.add_error("file", exc)
-        else:
-            context["batch"] = batch
-    return render(request, "members/import.html", context)
+    form = ImportForm(
+        posted(request), posted_files(request), schools=_schools_for(request.user, "members.import")
+    )
+    return import_views.check_upload(
+        request, form, IMPORT_KINDS["members"], lambda batch: _import_page(request, form, batch)
+    )
 
 
 @requires("members.import")
 def member_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_visible_or_404(ImportBatch, request.user, "members.import", pk=pk, kind="members")
-    if request.method != "POST" or not import_flow.claim_for_commit(batch):
-        return redirect("member-import")
-    if import_flow.runs_in_worker(batch.file.size):
-        import_flow.queue(batch, commit=True)
-        return redirect("import-status", batch.pk)
-    result = import_flow.run(batch, commit=True)
-    if result.committed:
-        messages.success(
-            request,
-            _("Imported %(rows)s rows: %(created)s new, %(updated)s updated, %(unchanged)s "
-              "unchanged.")
-            % {"rows": result.rows, "created": result.created, "updated": result.updated,
-               "unchanged": result.unchanged},
-        )  # fmt: skip
-        return redirect("member-list")
     form = ImportForm(schools=_schools_for(request.user, "members.import"))
+    return import_views.confirm(
+        request, batch, IMPORT_KINDS["members"], lambda b: _import_page(request, form, b)
+    )
+
+
+def _import_page(request: HttpRequest, form: Form, batch: ImportBatch | None) -> HttpResponse:
     return render(
         request,
         "members/import.html",
