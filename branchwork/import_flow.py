@@ -55,15 +55,11 @@ def finish(batch: ImportBatch, result: ImportResult, *, committed: bool) -> None
         else ImportBatch.State.REJECTED if result.errors
         else ImportBatch.State.PREVIEWED
     )  # fmt: skip
-    batch.summary = {
-        "rows": result.rows, "created": result.created, "updated": result.updated,
-        "unchanged": result.unchanged, "errors": len(result.errors),
-    }  # fmt: skip
     batch.outcome = outcome_of(result)
     batch.progress = 100
     if committed:
         batch.committed_at = timezone.now()
-    batch.save(update_fields=["state", "summary", "outcome", "progress", "committed_at"])
+    batch.save(update_fields=["state", "outcome", "progress", "committed_at"])
 
 
 def run(batch: ImportBatch, *, commit: bool, progress=None) -> ImportResult:

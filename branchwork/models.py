@@ -199,9 +199,8 @@ class ImportBatch(models.Model):
     file = models.FileField(upload_to="imports/%Y/%m/")
     filename = models.CharField(max_length=200)
     state = models.CharField(max_length=20, choices=State.choices, default=State.PREVIEWED)
-    summary = models.JSONField(default=dict, blank=True)
     # A large file is checked and imported by the worker: how far it got (0 = not yet
-    # claimed by a worker), and the outcome the page shows (errors, preview rows).
+    # claimed by a worker), and the outcome the page shows (counts, errors, preview rows).
     progress = models.PositiveSmallIntegerField(default=0)
     outcome = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
