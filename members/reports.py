@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from typing import Any
 
 from django.db.models import Count, Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branchwork.models import Organisation
 from branchwork.reports import sections
 from members.models import Member, Stage, StageChange, Status, Transfer
+from members.selectors import due_items
 
 
 def _members_below(organisation: Organisation):
@@ -78,7 +81,12 @@ def basic_facts(organisation: Organisation, year: int) -> dict[str, Any]:
 
 
 def pipeline(organisation: Organisation, year: int) -> dict[str, Any]:
-    """The people in the pipeline now, with their key dates (adults: names are fine)."""
+    """A branch: the people in the pipeline now, with their key dates (adults: names are
+    fine). A school: the principal's view, per branch — the year's steps, how many are in
+    the pipeline now and how many of their steps are overdue; the names are in each
+    branch's report."""
+    if organisation.is_school:
+        return _pipeline_by_branch(organisation, year)
     people = list(
         _members_below(organisation)
         .active()
@@ -88,7 +96,52 @@ def pipeline(organisation: Organisation, year: int) -> dict[str, Any]:
     )
     order = Stage.order()
     people.sort(key=lambda m: (order.index(m.stage), m.organisation.path, m.name))
-    return {"people": people, "is_school": organisation.is_school}
+    return {"people": people, "is_school": False}
+
+
+FLOW = (Stage.ACTIVIST, Stage.TARGET, Stage.PROBATIONARY, Stage.FULL)
+
+
+def _pipeline_by_branch(school: Organisation, year: int) -> dict[str, Any]:
+    branches = list(
+        Organisation.objects.filter(path__startswith=school.path, kind=Organisation.Kind.BRANCH)
+        .order_by("path")
+        .values_list("id", "name")
+    )
+    steps = Counter(
+        {
+            (row["member__organisation_id"], row["to_stage"]): row["n"]
+            for row in StageChange.objects.filter(
+                member__organisation__path__startswith=school.path,
+                kind=StageChange.Kind.ADVANCE, date__year=year, to_stage__in=FLOW,
+            ).values("member__organisation_id", "to_stage").annotate(n=Count("id"))
+        }
+    )  # fmt: skip
+    in_pipeline = dict(
+        _members_below(school).active().exclude(stage=Stage.FULL)
+        .values_list("organisation_id").annotate(n=Count("id"))
+    )  # fmt: skip
+    today = timezone.localdate()
+    overdue = Counter(
+        item.branch_id
+        for item in due_items(organisation=school, start=today, end=today, include_overdue=True)
+        if item.overdue
+    )
+    rows = [
+        {"name": name, "steps": [steps[branch_id, stage] for stage in FLOW],
+         "in_pipeline": in_pipeline.get(branch_id, 0), "overdue": overdue[branch_id]}
+        for branch_id, name in branches
+    ]  # fmt: skip
+    return {
+        "is_school": True,
+        "rows": rows,
+        "totals": {
+            "steps": [sum(row["steps"][i] for row in rows) for i in range(len(FLOW))],
+            "in_pipeline": sum(row["in_pipeline"] for row in rows),
+            "overdue": sum(row["overdue"] for row in rows),
+        },
+        "today": today,
+    }
 
 
 def member_facts(member: Member, year: int) -> dict[str, Any]:

@@ -7,7 +7,11 @@ from typing import Any
 
 from branchwork.models import Organisation
 from pledges.models import Grade, Pledge, PledgeStatus
-from pledges.selectors import fulfilment_rates_by_category, grade_distribution
+from pledges.selectors import (
+    GradeDistribution,
+    fulfilment_rates_by_branch,
+    grade_distributions_by_branch,
+)
 
 
 def _branches(organisation: Organisation) -> list[Organisation]:
@@ -26,8 +30,14 @@ def pledges_section(organisation: Organisation, year: int) -> dict[str, Any]:
     grades_by_review: dict[str, int] = defaultdict(int)
     per_branch = []
     not_graded = 0
+    rates_by_branch = fulfilment_rates_by_branch(organisation=organisation, year=year)
+    distributions = grade_distributions_by_branch(organisation=organisation, year=year)
+    nobody = GradeDistribution(
+        by_score=dict.fromkeys(Grade.values, 0), by_review=dict.fromkeys(Grade.values, 0),
+        appraised=0, not_graded=0,
+    )  # fmt: skip
     for branch in _branches(organisation):
-        rates = fulfilment_rates_by_category(branch=branch, year=year)
+        rates = rates_by_branch.get(branch.pk, [])
         for rate in rates:
             row = by_category.setdefault(
                 rate.category.name,
@@ -39,7 +49,7 @@ def pledges_section(organisation: Organisation, year: int) -> dict[str, Any]:
             row["partly"] += rate.partly_fulfilled
             row["not"] += rate.not_fulfilled
             row["open"] += rate.open
-        distribution = grade_distribution(branch=branch, year=year)
+        distribution = distributions.get(branch.pk, nobody)
         for grade in Grade:
             grades_by_score[grade.value] += distribution.by_score[grade.value]
             grades_by_review[grade.value] += distribution.by_review[grade.value]

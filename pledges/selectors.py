@@ -2,7 +2,8 @@
 
 Reused by other issues (keep these signatures stable):
 - `fulfilment_rates_by_category(branch=..., year=...)` and `grade_distribution(branch=...,
-  year=...)`: the branch annual report prints them.
+  year=...)`: the branch annual report prints them; `fulfilment_rates_by_branch` and
+  `grade_distributions_by_branch` give the same for every branch of a school at once.
 - `pledges_due_within(days=..., today=...)` and `returned_entries(...)`: the reminder
   engine sends them.
 """
@@ -37,7 +38,7 @@ from pledges.models import (
     ResponsibilityLetter,
     ReviewRound,
 )
-from pledges.services import appraised_members, bands_for
+from pledges.services import appraised_members, appraised_members_below, bands_for
 
 ZERO = Decimal("0")
 
@@ -184,9 +185,20 @@ class CategoryRate:
 
 def fulfilment_rates_by_category(*, branch: Organisation, year: int) -> list[CategoryRate]:
     """Per category of the positive list: approved pledges and how they were closed."""
+    return fulfilment_rates_by_branch(organisation=branch, year=year).get(branch.pk, [])
+
+
+def fulfilment_rates_by_branch(
+    *, organisation: Organisation, year: int
+) -> dict[int, list[CategoryRate]]:
+    """`fulfilment_rates_by_category` for every branch in and below `organisation`, keyed
+    by branch id: two queries however many branches (the school report)."""
     counts = (
-        Pledge.objects.filter(organisation=branch, year=year, status__in=PUBLIC_STATUSES)
-        .values("category_id")
+        Pledge.objects.filter(
+            organisation__path__startswith=organisation.path, year=year,
+            status__in=PUBLIC_STATUSES,
+        )
+        .values("organisation_id", "category_id")
         .annotate(
             total=Count("id"),
             **{
@@ -199,20 +211,24 @@ def fulfilment_rates_by_category(*, branch: Organisation, year: int) -> list[Cat
                 )
             },
         )
-    )
-    by_category = {row["category_id"]: row for row in counts}
-    categories = Category.objects.filter(id__in=by_category).order_by("position", "id")
-    return [
-        CategoryRate(
-            category=category,
-            pledges=by_category[category.pk]["total"],
-            fulfilled=by_category[category.pk][PledgeStatus.FULFILLED],
-            partly_fulfilled=by_category[category.pk][PledgeStatus.PARTLY_FULFILLED],
-            not_fulfilled=by_category[category.pk][PledgeStatus.NOT_FULFILLED],
-            open=by_category[category.pk][PledgeStatus.APPROVED],
+    )  # fmt: skip
+    rows = list(counts)
+    categories = Category.objects.filter(id__in={row["category_id"] for row in rows})
+    position = {c.pk: (c.position, c.pk) for c in categories}
+    by_pk = {c.pk: c for c in categories}
+    result: dict[int, list[CategoryRate]] = {}
+    for row in sorted(rows, key=lambda row: position[row["category_id"]]):
+        result.setdefault(row["organisation_id"], []).append(
+            CategoryRate(
+                category=by_pk[row["category_id"]],
+                pledges=row["total"],
+                fulfilled=row[PledgeStatus.FULFILLED],
+                partly_fulfilled=row[PledgeStatus.PARTLY_FULFILLED],
+                not_fulfilled=row[PledgeStatus.NOT_FULFILLED],
+                open=row[PledgeStatus.APPROVED],
+            )
         )
-        for category in categories
-    ]
+    return result
 
 
 # --- reused by the reminder engine ---------------------------------------------------
@@ -296,11 +312,18 @@ class AppraisalRow:
 
 
 def appraisal_rows(branch: Organisation, *, year: int) -> list[AppraisalRow]:
-    """Each appraised member: letters, score (sum of item scores), band grade, 民主评议."""
+    """Each appraised member: letters, score (sum of item scores), band grade, 民主评议.
+
+    `branch` may also be a school: then every branch's members, in four queries."""
     bands = bands_for(branch.school)
-    members = list(appraised_members(branch))
+    if branch.kind == Organisation.Kind.BRANCH:
+        members = list(appraised_members(branch))
+        below = Q(organisation=branch)
+    else:
+        below = Q(organisation__path__startswith=branch.path)
+        members = list(appraised_members_below(branch))
     letters = (
-        ResponsibilityLetter.objects.filter(organisation=branch, year=year)
+        ResponsibilityLetter.objects.filter(below, year=year)
         .annotate(
             total=Sum("items__score"),
             maximum=Coalesce(Sum("items__max_score"), Value(ZERO)),
@@ -312,7 +335,7 @@ def appraisal_rows(branch: Organisation, *, year: int) -> list[AppraisalRow]:
     by_member: dict[int, list[ResponsibilityLetter]] = {}
     for letter in letters:
         by_member.setdefault(letter.member_id, []).append(letter)
-    appraisals = {a.member_id: a for a in Appraisal.objects.filter(organisation=branch, year=year)}
+    appraisals = {a.member_id: a for a in Appraisal.objects.filter(below, year=year)}
     rows = []
     for member in members:
         own = by_member.get(member.pk, [])
@@ -350,7 +373,20 @@ class GradeDistribution:
 
 def grade_distribution(*, branch: Organisation, year: int) -> GradeDistribution:
     """How many members fell in each grade, by letters' score and by 民主评议."""
-    rows = appraisal_rows(branch, year=year)
+    return _distribution(appraisal_rows(branch, year=year))
+
+
+def grade_distributions_by_branch(
+    *, organisation: Organisation, year: int
+) -> dict[int, GradeDistribution]:
+    """`grade_distribution` for every branch below `organisation`, keyed by branch id."""
+    by_branch: dict[int, list[AppraisalRow]] = {}
+    for row in appraisal_rows(organisation, year=year):
+        by_branch.setdefault(row.member.organisation_id, []).append(row)
+    return {branch_id: _distribution(rows) for branch_id, rows in by_branch.items()}
+
+
+def _distribution(rows: list[AppraisalRow]) -> GradeDistribution:
     by_score = Counter(row.band_grade for row in rows if row.band_grade)
     by_review = Counter(row.review_grade for row in rows if row.review_grade)
     return GradeDistribution(

@@ -430,6 +430,14 @@ def appraised_members(branch: Organisation):
     ).order_by("name", "id")
 
 
+def appraised_members_below(organisation: Organisation):
+    """`appraised_members` of every branch in and below `organisation` (a school)."""
+    return Member.objects.filter(
+        organisation__path__startswith=organisation.path, status=Status.ACTIVE,
+        stage__in=PLEDGING_STAGES,
+    ).order_by("name", "id")  # fmt: skip
+
+
 @transaction.atomic
 def letters_issue(*, branch: Organisation, year: int, by: Any) -> int:
     """Prepare both letters with the usual items for every member of the branch who has

@@ -16,7 +16,8 @@ from branchwork import reports
 from branchwork.models import Organisation, ReportFile
 from meetings.models import Meeting, MeetingStatus
 from meetings.selectors import compliance
-from members.models import Member
+from members.models import Member, Stage
+from members.selectors import due_items
 from tests.conftest import start_celery, stop_process, wait_for
 
 YEAR = timezone.localdate().year
@@ -87,6 +88,31 @@ def test_branch_and_school_reports_read_right(demo, tmp_path):
             if m.status != MeetingStatus.PLANNED
         ])  # fmt: skip
         assert f"本年度共召开会议 {held} 次" in text, (kind, held)
+
+
+def test_school_report_pipeline_is_per_branch_counts(demo, tmp_path):
+    """The principal's report counts the pipeline per branch (in it now, steps overdue);
+    the names are in each branch's report, not here."""
+    school, branch = demo["school"], demo["branch"]
+    today = timezone.localdate()
+    pipeline = Member.objects.active().exclude(stage=Stage.FULL)
+    overdue = [
+        item for item in due_items(organisation=school, start=today, end=today,
+                                   include_overdue=True)
+        if item.overdue
+    ]  # fmt: skip
+    in_school = pipeline.filter(organisation__path__startswith=school.path)
+    assert in_school.exists()
+    text = pdf_text(reports.render_now("school", school.pk, YEAR), tmp_path)
+    chapter = text[text.rindex("发展党员工作") :]
+    in_branch = pipeline.filter(organisation=branch).count()
+    overdue_branch = len([item for item in overdue if item.branch_id == branch.pk])
+    assert re.search(rf"{branch.name}\s+(\d+\s+){{4}}{in_branch}\s+{overdue_branch}\b", chapter)
+    assert re.search(rf"合计\s+(\d+\s+){{4}}{in_school.count()}\s+{len(overdue)}\b", chapter)
+    assert not [m.name for m in in_school if m.name in chapter]
+    branch_text = pdf_text(reports.render_now("branch", branch.pk, YEAR), tmp_path)
+    names = list(pipeline.filter(organisation=branch).values_list("name", flat=True))
+    assert names and all(name in branch_text for name in names)
 
 
 def test_member_record_and_minutes(demo, tmp_path):

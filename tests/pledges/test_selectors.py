@@ -73,6 +73,36 @@ def test_grade_distribution(world):
     assert distribution.appraised == 3 + 3 + 1  # the world's three A1 members, unscored
 
 
+def test_school_wide_selectors_equal_the_branch_ones(world, django_assert_max_num_queries):
+    """The school report reads every branch at once; the numbers are the per-branch ones,
+    and the query count does not grow with the branches."""
+    teaching = CategoryFactory(organisation=world.school_a, name="教学示范", position=1)
+    helping = CategoryFactory(organisation=world.school_a, name="结对帮扶", position=2)
+    for branch, statuses in (
+        (world.branch_a1, ("fulfilled", "partly_fulfilled", "approved")),
+        (world.branch_a2, ("not_fulfilled", "fulfilled")),
+    ):
+        member = MemberFactory(organisation=branch)
+        for status in statuses:
+            PledgeFactory(member=member, category=teaching, status=status)
+        PledgeFactory(member=member, category=helping, status="fulfilled")
+        LetterItemFactory(letter=LetterFactory(member=member), max_score=100, score=Decimal("100"))
+        Appraisal.objects.create(
+            member=member, organisation=branch, year=YEAR, review_grade=Grade.EXCELLENT
+        )
+    MemberFactory(organisation=world.branch_b1)  # another school: never counted
+    with django_assert_max_num_queries(6):
+        rates = selectors.fulfilment_rates_by_branch(organisation=world.school_a, year=YEAR)
+        grades = selectors.grade_distributions_by_branch(organisation=world.school_a, year=YEAR)
+    assert set(rates) == {world.branch_a1.pk, world.branch_a2.pk}
+    for branch in (world.branch_a1, world.branch_a2):
+        assert rates[branch.pk] == selectors.fulfilment_rates_by_category(branch=branch, year=YEAR)
+        assert grades[branch.pk] == selectors.grade_distribution(branch=branch, year=YEAR)
+    assert [r.category.name for r in rates[world.branch_a2.pk]] == ["教学示范", "结对帮扶"]
+    assert grades[world.branch_a1.pk].by_score[Grade.EXCELLENT] == 1
+    assert world.branch_b1.pk not in grades
+
+
 def test_pledges_due_within_and_returned_entries(world):
     today = datetime.date(YEAR, 6, 1)
     member = MemberFactory(organisation=world.branch_a1)
