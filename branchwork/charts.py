@@ -7,6 +7,7 @@ font family names CJK fonts first so Chinese labels render in the PDF too.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
@@ -51,11 +52,26 @@ def _frame(width: int, height: int, title: str, body: list[str]) -> SafeString:
     return mark_safe("".join(parts))  # every interpolated text went through escape()
 
 
-def _y_axis(low: float, high: float, top: int, bottom: int, left: int, right: int) -> list[str]:
+def _count_axis(high: float) -> tuple[float, int]:
+    """A round top and tick count for an axis of counts from zero: ticks 1, 2 or 5 times a
+    power of ten apart, at most six of them (7 → 0, 2, 4, 6, 8; 1,952 → 0, 500, … 2,000)."""
+    magnitude = 1.0
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            ticks = math.ceil(high / step)
+            if ticks <= 6:
+                return step * max(ticks, 1), max(ticks, 1)
+        magnitude *= 10
+
+
+def _y_axis(
+    low: float, high: float, top: int, bottom: int, left: int, right: int, steps: int = 4
+) -> list[str]:
     body = []
-    for step in range(5):
-        value = low + (high - low) * step / 4
-        y = bottom - (bottom - top) * step / 4
+    for step in range(steps + 1):
+        value = low + (high - low) * step / steps
+        y = bottom - (bottom - top) * step / steps
         body.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="#dde1e6"/>'
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#5c6670">'
@@ -136,8 +152,8 @@ def bar_chart(
     body: list[str] = []
     if not values:
         return _frame(width, height, title, body)
-    high = max(max(values), 1)
-    body += _y_axis(0, high, top, bottom, left, right)
+    high, steps = _count_axis(max(max(values), 1))
+    body += _y_axis(0, high, top, bottom, left, right, steps)
     slot = (right - left) / len(values)
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         bar_height = (bottom - top) * value / high

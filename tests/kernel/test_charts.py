@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from branchwork import charts
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -55,3 +57,20 @@ def test_bar_chart_heights_follow_values():
     heights = [float(r.get("height")) for r in bars]
     assert heights[0] == 2 * heights[1] > 0
     assert "已改善" in [t.text for t in root.iter(f"{NS}text")]
+
+
+@pytest.mark.parametrize(
+    ("values", "ticks"),
+    [
+        ([7, 5, 0], ["0", "2", "4", "6", "8"]),
+        ([1952, 1659, 0], ["0", "500", "1000", "1500", "2000"]),
+        ([54, 45], ["0", "10", "20", "30", "40", "50", "60"]),
+        ([0, 0], ["0", "1"]),
+    ],
+)
+def test_bar_chart_axis_counts_in_round_steps(values, ticks):
+    """Counts get whole, round ticks (not 1.8, 3.5, 5.2 for a top value of 7)."""
+    svg = charts.bar_chart(labels=[str(i) for i in range(len(values))], values=values, title="t")
+    root = ET.fromstring(str(svg))
+    axis = [t.text for t in root.iter(f"{NS}text") if t.get("text-anchor") == "end"]
+    assert axis == ticks
