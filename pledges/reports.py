@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from branchwork.models import Organisation
-from pledges.models import Grade, Pledge, PledgeStatus
-from pledges.selectors import (
-    GradeDistribution,
-    fulfilment_rates_by_branch,
-    grade_distributions_by_branch,
-)
+from pledges.models import Pledge, PledgeStatus
+from pledges.selectors import fulfilment_rates_by_branch, grade_distribution
 
 
 def _branches(organisation: Organisation) -> list[Organisation]:
@@ -26,16 +21,8 @@ def pledges_section(organisation: Organisation, year: int) -> dict[str, Any]:
     """Fulfilment by category of the positive list and the appraisal grades, summed over
     the branches (and per branch for the school report)."""
     by_category: dict[str, dict[str, Any]] = {}
-    grades_by_score: dict[str, int] = defaultdict(int)
-    grades_by_review: dict[str, int] = defaultdict(int)
     per_branch = []
-    not_graded = 0
     rates_by_branch = fulfilment_rates_by_branch(organisation=organisation, year=year)
-    distributions = grade_distributions_by_branch(organisation=organisation, year=year)
-    nobody = GradeDistribution(
-        by_score=dict.fromkeys(Grade.values, 0), by_review=dict.fromkeys(Grade.values, 0),
-        appraised=0, not_graded=0,
-    )  # fmt: skip
     for branch in _branches(organisation):
         rates = rates_by_branch.get(branch.pk, [])
         for rate in rates:
@@ -49,11 +36,6 @@ def pledges_section(organisation: Organisation, year: int) -> dict[str, Any]:
             row["partly"] += rate.partly_fulfilled
             row["not"] += rate.not_fulfilled
             row["open"] += rate.open
-        distribution = distributions.get(branch.pk, nobody)
-        for grade in Grade:
-            grades_by_score[grade.value] += distribution.by_score[grade.value]
-            grades_by_review[grade.value] += distribution.by_review[grade.value]
-        not_graded += distribution.not_graded
         closed = sum(r.fulfilled + r.partly_fulfilled + r.not_fulfilled for r in rates)
         fulfilled = sum(r.fulfilled for r in rates)
         per_branch.append(
@@ -63,13 +45,11 @@ def pledges_section(organisation: Organisation, year: int) -> dict[str, Any]:
     for row in by_category.values():
         closed = row["fulfilled"] + row["partly"] + row["not"]
         row["rate"] = round(row["fulfilled"] * 100 / closed) if closed else None
+    grades = grade_distribution(branch=organisation, year=year)
     return {
         "categories": list(by_category.values()),
-        "grades": [
-            (grade.label, grades_by_score[grade.value], grades_by_review[grade.value])
-            for grade in Grade
-        ],
-        "not_graded": not_graded,
+        "grades": grades.rows(),
+        "not_graded": grades.not_graded,
         "branches": per_branch if organisation.is_school else [],
     }
 

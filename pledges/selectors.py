@@ -2,8 +2,8 @@
 
 Reused by other issues (keep these signatures stable):
 - `fulfilment_rates_by_category(branch=..., year=...)` and `grade_distribution(branch=...,
-  year=...)`: the branch annual report prints them; `fulfilment_rates_by_branch` and
-  `grade_distributions_by_branch` give the same for every branch of a school at once.
+  year=...)`: the annual reports print them (`fulfilment_rates_by_branch` gives the rates
+  of every branch of a school at once; `grade_distribution` also takes a school).
 - `pledges_due_within(days=..., today=...)` and `returned_entries(...)`: the reminder
   engine sends them.
 """
@@ -38,7 +38,7 @@ from pledges.models import (
     ResponsibilityLetter,
     ReviewRound,
 )
-from pledges.services import appraised_members, appraised_members_below, bands_for
+from pledges.services import appraised_members, bands_for, in_and_below
 
 ZERO = Decimal("0")
 
@@ -316,12 +316,8 @@ def appraisal_rows(branch: Organisation, *, year: int) -> list[AppraisalRow]:
 
     `branch` may also be a school: then every branch's members, in four queries."""
     bands = bands_for(branch.school)
-    if branch.kind == Organisation.Kind.BRANCH:
-        members = list(appraised_members(branch))
-        below = Q(organisation=branch)
-    else:
-        below = Q(organisation__path__startswith=branch.path)
-        members = list(appraised_members_below(branch))
+    members = list(appraised_members(branch))
+    below = in_and_below(branch)
     letters = (
         ResponsibilityLetter.objects.filter(below, year=year)
         .annotate(
@@ -372,21 +368,9 @@ class GradeDistribution:
 
 
 def grade_distribution(*, branch: Organisation, year: int) -> GradeDistribution:
-    """How many members fell in each grade, by letters' score and by 民主评议."""
-    return _distribution(appraisal_rows(branch, year=year))
-
-
-def grade_distributions_by_branch(
-    *, organisation: Organisation, year: int
-) -> dict[int, GradeDistribution]:
-    """`grade_distribution` for every branch below `organisation`, keyed by branch id."""
-    by_branch: dict[int, list[AppraisalRow]] = {}
-    for row in appraisal_rows(organisation, year=year):
-        by_branch.setdefault(row.member.organisation_id, []).append(row)
-    return {branch_id: _distribution(rows) for branch_id, rows in by_branch.items()}
-
-
-def _distribution(rows: list[AppraisalRow]) -> GradeDistribution:
+    """How many members fell in each grade, by letters' score and by 民主评议 (`branch`
+    may be a school: then over all its branches)."""
+    rows = appraisal_rows(branch, year=year)
     by_score = Counter(row.band_grade for row in rows if row.band_grade)
     by_review = Counter(row.review_grade for row in rows if row.review_grade)
     return GradeDistribution(

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -423,19 +424,20 @@ def fulfilment_review(*, entry: Fulfilment, accept: bool, comment: str = "", by:
 # --- responsibility letters ----------------------------------------------------------
 
 
-def appraised_members(branch: Organisation):
-    """Who signs letters and is appraised: the branch's active full and probationary members."""
+def in_and_below(organisation: Organisation) -> Q:
+    """Rows of a branch itself, or of every branch of a school (letters, appraisals,
+    members: anything with an `organisation`)."""
+    if organisation.kind == Organisation.Kind.BRANCH:
+        return Q(organisation=organisation)
+    return Q(organisation__path__startswith=organisation.path)
+
+
+def appraised_members(organisation: Organisation):
+    """Who signs letters and is appraised: the active full and probationary members of a
+    branch (or of every branch of a school)."""
     return Member.objects.filter(
-        organisation=branch, status=Status.ACTIVE, stage__in=PLEDGING_STAGES
+        in_and_below(organisation), status=Status.ACTIVE, stage__in=PLEDGING_STAGES
     ).order_by("name", "id")
-
-
-def appraised_members_below(organisation: Organisation):
-    """`appraised_members` of every branch in and below `organisation` (a school)."""
-    return Member.objects.filter(
-        organisation__path__startswith=organisation.path, status=Status.ACTIVE,
-        stage__in=PLEDGING_STAGES,
-    ).order_by("name", "id")  # fmt: skip
 
 
 @transaction.atomic

@@ -93,14 +93,20 @@ def test_school_wide_selectors_equal_the_branch_ones(world, django_assert_max_nu
     MemberFactory(organisation=world.branch_b1)  # another school: never counted
     with django_assert_max_num_queries(6):
         rates = selectors.fulfilment_rates_by_branch(organisation=world.school_a, year=YEAR)
-        grades = selectors.grade_distributions_by_branch(organisation=world.school_a, year=YEAR)
+        grades = selectors.grade_distribution(branch=world.school_a, year=YEAR)
     assert set(rates) == {world.branch_a1.pk, world.branch_a2.pk}
+    branches = [
+        selectors.grade_distribution(branch=branch, year=YEAR)
+        for branch in (world.branch_a1, world.branch_a2)
+    ]
     for branch in (world.branch_a1, world.branch_a2):
         assert rates[branch.pk] == selectors.fulfilment_rates_by_category(branch=branch, year=YEAR)
-        assert grades[branch.pk] == selectors.grade_distribution(branch=branch, year=YEAR)
+    for grade in Grade:
+        assert grades.by_score[grade] == sum(b.by_score[grade] for b in branches)
+        assert grades.by_review[grade] == sum(b.by_review[grade] for b in branches)
     assert [r.category.name for r in rates[world.branch_a2.pk]] == ["教学示范", "结对帮扶"]
-    assert grades[world.branch_a1.pk].by_score[Grade.EXCELLENT] == 1
-    assert world.branch_b1.pk not in grades
+    assert branches[0].by_score[Grade.EXCELLENT] == 1
+    assert grades.appraised == sum(b.appraised for b in branches)  # not school B's member
 
 
 def test_pledges_due_within_and_returned_entries(world):
