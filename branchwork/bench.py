@@ -74,6 +74,7 @@ class BenchContext:
     scale: float
     schools: list[BenchSchool]
     counts: Counter = field(default_factory=Counter)
+    branch_members: int | None = None  # members per branch; None: 300 per school / branches
 
     def scaled(self, n: int) -> int:
         """`n` at this scale, never below 1."""
@@ -205,7 +206,9 @@ def seed_organisations(ctx: BenchContext) -> None:
         ]
 
 
-def new_contexts(*, schools: int, prefix: str, seed: int, scale: float, today) -> BenchContext:
+def new_contexts(
+    *, schools: int, prefix: str, seed: int, scale: float, today, branch_members: int | None = None
+) -> BenchContext:
     """The context for the schools of `0..schools-1` that do not exist yet."""
     have = existing_schools(prefix)
     stubs = [
@@ -221,4 +224,4 @@ def new_contexts(*, schools: int, prefix: str, seed: int, scale: float, today) -
         for i in range(schools)
         if i not in have
     ]
-    return BenchContext(today=today, scale=scale, schools=stubs)
+    return BenchContext(today=today, scale=scale, schools=stubs, branch_members=branch_members)

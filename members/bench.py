@@ -30,7 +30,8 @@ def seed_members(ctx: BenchContext) -> None:
     today = ctx.today
     for bench in ctx.schools:
         rng = bench.rng
-        per_branch = max(2, ctx.scaled(MEMBERS_PER_SCHOOL) // len(bench.branches))
+        per_branch = ctx.branch_members or ctx.scaled(MEMBERS_PER_SCHOOL) // len(bench.branches)
+        per_branch = max(2, per_branch)
         members: list[Member] = []
         for b, branch in enumerate(bench.branches):
             for i in range(per_branch):

@@ -9,7 +9,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -106,6 +106,22 @@ def test_seed_bench_volumes_are_the_issues_at_scale(db, tmp_path):
     user = get_user_model().objects.get(username=logins["teacher"])
     assert user.check_password(manifest["0"]["password"])
     assert {page["label"] for page in manifest["0"]["pages"]} == set(PAGES)
+
+
+def test_seed_bench_branch_members_sets_the_size_of_every_branch(db, tmp_path):
+    # The report benchmark's branch of 50 members (issue 8); small here.
+    call_command("seed_bench", schools=1, scale=SCALE, branch_members=7, stdout=StringIO())
+    school = Organisation.objects.get(slug="bench-s0")
+    sizes = {
+        branch.pk: Member.objects.filter(organisation=branch).count()
+        for branch in Organisation.objects.filter(school=school, kind="branch")
+    }
+    assert len(sizes) == 10 and set(sizes.values()) == {7}
+    # Meetings do not grow with the members: the same 30 + 2 per branch as at SCALE.
+    assert Meeting.objects.filter(organisation__school=school).count() == 10 * (30 + 2)
+    with pytest.raises(CommandError, match="--branch-members"):
+        call_command("seed_bench", schools=2, branch_members=1, stdout=StringIO())
+    assert not Organisation.objects.filter(slug="bench-s1").exists()
 
 
 def test_seed_bench_is_deterministic_and_incremental(db, tmp_path):

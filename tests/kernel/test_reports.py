@@ -115,6 +115,25 @@ def test_school_report_pipeline_is_per_branch_counts(demo, tmp_path):
     assert names and all(name in branch_text for name in names)
 
 
+def test_rendering_collects_less_often_then_restores_the_collector():
+    import gc
+
+    from branchwork.pdf import render_pdf
+
+    before = gc.get_threshold()
+    seen = {}
+
+    def progress(percent, step):
+        seen[step] = gc.get_threshold()
+
+    context = {"title": "t", "running_title": "t", "body": "<p>正文</p>"}
+    pdf = render_pdf("reports/plain.html", context, progress=progress)
+    assert pdf.startswith(b"%PDF")
+    assert seen["layout"] == before  # the template renders with the usual thresholds
+    assert seen["write"][0] >= 50_000 and seen["write"][1:] == before[1:]
+    assert gc.get_threshold() == before and gc.isenabled()
+
+
 def test_member_record_and_minutes(demo, tmp_path):
     member = Member.objects.get(name="张慧敏")
     text = pdf_text(reports.render_now("member", member.pk, YEAR), tmp_path)

@@ -27,6 +27,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scale", type=float, default=1.0, help="multiply per-school volumes (tests: 0.05)"
         )
+        parser.add_argument(
+            "--branch-members",
+            type=int,
+            help="members per branch (default: 300 per school at --scale, over its 10 branches)",
+        )
         parser.add_argument("--seed", type=int, default=9, help="random seed")
         parser.add_argument("--prefix", default="bench", help="slug and login prefix")
         parser.add_argument(
@@ -36,17 +41,24 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, schools: int, scale: float, seed: int, prefix: str, **options):
-        if schools < 1 or scale <= 0:
-            raise CommandError("--schools must be ≥ 1 and --scale > 0")
+        branch_members = options.get("branch_members")
+        if schools < 1 or scale <= 0 or (branch_members is not None and branch_members < 2):
+            raise CommandError("--schools must be ≥ 1, --scale > 0 and --branch-members ≥ 2")
         started = time.perf_counter()
         context = new_contexts(
-            schools=schools, prefix=prefix, seed=seed, scale=scale, today=timezone.localdate()
+            schools=schools,
+            prefix=prefix,
+            seed=seed,
+            scale=scale,
+            today=timezone.localdate(),
+            branch_members=branch_members,
         )
         pages: dict[str, dict] = {}
         totals = context.counts
         for bench in context.schools:
             # One school per transaction: memory stays flat whatever N is.
-            one = BenchContext(today=context.today, scale=scale, schools=[bench])
+            one = BenchContext(today=context.today, scale=scale, schools=[bench],
+                               branch_members=branch_members)  # fmt: skip
             with transaction.atomic():
                 for seeder in BENCH_SEEDERS:
                     seeder.seed(one)
