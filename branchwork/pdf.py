@@ -54,6 +54,7 @@ def fewer_collections(young: int = 50_000) -> Iterator[None]:
     that also walk the long-lived heap behind them (Django, the report's rows): in the
     benchmark process a fifth of a branch report's time (benchmarks/RESULTS.md). Nothing is
     disabled, collections only come less often; the old thresholds are restored after.
+    `reports._render` also gathers a report's data under it. Nests.
     """
     thresholds = gc.get_threshold()
     gc.set_threshold(max(young, thresholds[0]), *thresholds[1:])

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from branchwork.access import scope_for
 from branchwork.models import Organisation, ReportFile, ReportNarrative
-from branchwork.pdf import render_pdf
+from branchwork.pdf import fewer_collections, render_pdf
 from branchwork.registry import REPORT_KINDS, REPORT_SECTIONS
 
 logger = logging.getLogger(__name__)
@@ -189,8 +189,7 @@ def generate(report_id: int) -> str:
     report = ReportFile.objects.get(pk=report_id)
     progress = _progress(report_id)
     try:
-        built = build(report.kind, report.subject_id, report.year or 0, progress)
-        pdf = render_pdf(built.template, built.context, progress=progress)
+        pdf = _render(report.kind, report.subject_id, report.year or 0, progress)
     except Exception as exc:  # recorded on the report; the page shows it
         logger.exception("report %s failed", report_id)
         ReportFile.objects.filter(pk=report_id).update(
@@ -225,8 +224,15 @@ def page_count(pdf: bytes) -> int:
 
 def render_now(kind: str, subject_id: int, year: int) -> bytes:
     """Synchronous rendering for scripts (`manage.py render_report`)."""
-    built = build(kind, subject_id, year)
-    return render_pdf(built.template, built.context)
+    return _render(kind, subject_id, year)
+
+
+def _render(kind: str, subject_id: int, year: int, progress: Callable | None = None) -> bytes:
+    """The year's data, then the PDF; the garbage collector runs less often throughout, as
+    gathering a school's data also makes many short-lived objects (`fewer_collections`)."""
+    with fewer_collections():
+        built = build(kind, subject_id, year, progress)
+        return render_pdf(built.template, built.context, progress=progress)
 
 
 def pregenerate_last_year(*, today: datetime.date | None = None) -> int:
