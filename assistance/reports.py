@@ -44,12 +44,22 @@ def year_in_numbers(organisation: Organisation, year: int) -> dict[str, Any]:
         .annotate(n=Count("id"))
     )
     outcome_rows = [(o.label, outcomes.get(o.value, 0)) for o in Outcome]
+    visit_count = sum(by_kind.values())
+    hours = round(minutes / 60, 1)
     return {
         "totals": totals,
+        "summary": [
+            (_("Active pairings"), totals["active_now"]),
+            (_("Members mentoring a student"), totals["mentors"]),
+            (_("Pairings opened this year"), totals["opened"]),
+            (_("Pairings closed this year"), totals["closed"]),
+            (_("Visits and sessions this year"), visit_count),
+            (_("Hours spent"), hours),
+        ],
         "outcomes": outcome_rows,
         "visit_kinds": [(k.label, by_kind.get(k.value, 0)) for k in VisitKind],
-        "visits": sum(by_kind.values()),
-        "hours": round(minutes / 60, 1),
+        "visits": visit_count,
+        "hours": hours,
         "progress": [(p.label, progress.get(p.value, 0)) for p in Progress],
         "visit_chart": charts.bar_chart(
             labels=[str(k.label) for k in VisitKind],

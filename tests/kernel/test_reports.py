@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assistance.models import Student
+from assistance.reports import year_in_numbers
 from branchwork import reports
 from branchwork.models import Organisation, ReportFile
 from meetings.models import Meeting, MeetingStatus
 from meetings.selectors import compliance
 from members.models import Member, Stage
+from members.reports import basic_facts
 from members.selectors import due_items
 from tests.conftest import start_celery, stop_process, wait_for
 
@@ -88,6 +90,14 @@ def test_branch_and_school_reports_read_right(demo, tmp_path):
             if m.status != MeetingStatus.PLANNED
         ])  # fmt: skip
         assert f"本年度共召开会议 {held} 次" in text, (kind, held)
+        # The year's facts, one sentence per list (reports/_facts.html); a sentence may
+        # wrap, so compare without white space.
+        flat = re.sub(r"\s+", "", text)
+        assistance = year_in_numbers(organisation, YEAR)
+        assert f"本年走访与辅导次数{assistance['visits']}；" in flat, kind
+        assert f"累计时长（小时）{assistance['hours']}。" in flat, kind
+        changes = basic_facts(organisation, YEAR)["changes"]
+        assert "；".join(f"{label}{count}" for label, count in changes) + "。" in flat, kind
 
 
 def test_school_report_pipeline_is_per_branch_counts(demo, tmp_path):
