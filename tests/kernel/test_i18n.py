@@ -69,6 +69,19 @@ def test_catalogue_is_complete_and_current(tmp_path):
     assert missing == [], "run makemessages and translate these strings"
 
 
+def test_form_labels_end_with_the_full_width_colon_in_chinese():
+    from django import forms
+    from django.utils import translation
+
+    class Form(forms.Form):
+        name = forms.CharField(label="姓名")
+
+    with translation.override("zh-hans"):
+        assert Form()["name"].label_tag().endswith("姓名：</label>")
+    with translation.override("en"):
+        assert Form()["name"].label_tag().endswith("姓名:</label>")
+
+
 def test_no_cdn_in_templates_or_static():
     offenders = []
     for folder in ("templates", "static"):
