@@ -36,8 +36,9 @@ def year_in_numbers(organisation: Organisation, year: int) -> dict[str, Any]:
         pairings.filter(closed_on__year=year).values_list("outcome").annotate(n=Count("id"))
     )
     visits = Visit.objects.filter(pairing__in=pairings, date__year=year)
-    by_kind = dict(visits.values_list("kind").annotate(n=Count("id")))
-    minutes = visits.aggregate(total=Sum("duration_minutes"))["total"] or 0
+    per_kind = list(visits.values("kind").annotate(n=Count("id"), minutes=Sum("duration_minutes")))
+    by_kind = {row["kind"]: row["n"] for row in per_kind}
+    minutes = sum(row["minutes"] or 0 for row in per_kind)
     progress = dict(
         Assessment.objects.filter(pairing__in=pairings, assessed_on__year=year)
         .values_list("progress")
