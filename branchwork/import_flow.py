@@ -17,7 +17,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,6 +24,7 @@ from branchwork.access import scope_for
 from branchwork.imports import FileRefused, ImportResult
 from branchwork.models import ImportBatch
 from branchwork.registry import IMPORT_KINDS, ImportKind
+from branchwork.reminders import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -73,12 +73,7 @@ def run(batch: ImportBatch, *, commit: bool, progress=None) -> ImportResult:
             user=batch.uploaded_by, commit=commit, progress=progress,
         )  # fmt: skip
     except FileRefused as refused:  # not a spreadsheet, no header row…: never confirmable
-        batch.state, batch.progress, batch.error = (
-            ImportBatch.State.REJECTED,
-            100,
-            " ".join(refused.messages),
-        )
-        batch.save(update_fields=["state", "progress", "error"])
+        reject(batch, refused)
         raise
     finish(batch, result, committed=result.committed)
     return result
@@ -98,21 +93,10 @@ def queue(batch: ImportBatch, *, commit: bool) -> None:
     state = ImportBatch.State.IMPORTING if commit else ImportBatch.State.CHECKING
     ImportBatch.objects.filter(pk=batch.pk).update(state=state, progress=0, error="")
     batch.state, batch.progress = state, 0
-
-    def send() -> None:
-        from branchwork.celery import app
-
-        try:
-            app.send_task(
-                "branchwork.run_import", args=(batch.pk, commit), retry=True,
-                retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5},
-            )  # fmt: skip
-        except Exception as exc:  # no broker: do the work here rather than never
-            logger.warning("could not queue import %s (%s); running it in the request",
-                           batch.pk, exc)  # fmt: skip
-            work(batch.pk, commit)
-
-    transaction.on_commit(send)
+    # No broker: do the work here rather than never (no sweep picks up an import).
+    enqueue_after_commit(
+        "branchwork.run_import", batch.pk, commit, on_failure=lambda: work(batch.pk, commit)
+    )
 
 
 def work(batch_id: int, commit: bool) -> str:
@@ -141,8 +125,9 @@ def work(batch_id: int, commit: bool) -> str:
 
 
 def reject(batch: ImportBatch, error: ValidationError) -> None:
-    """Something changed since the preview (e.g. a pairing made on the page meanwhile) and
-    the import's transaction wrote nothing: say why, and never offer it again."""
+    """Refuse the batch for good and say why: the file cannot be imported at all, or
+    something changed since the preview (e.g. a pairing made on the page meanwhile) and
+    the import's transaction wrote nothing."""
     batch.state, batch.progress, batch.error = (
         ImportBatch.State.REJECTED,
         100,

@@ -67,18 +67,7 @@ def _account(user: Any) -> dict[str, list[dict[str, Any]]]:
     if user is None:
         return {}
     return {
-        _("Account"): rows(
-            [user],
-            only=[
-                "username",
-                "first_name",
-                "last_name",
-                "email",
-                "is_active",
-                "date_joined",
-                "last_login",
-            ],
-        ),
+        _("Account"): rows([user], only=ACCOUNT_FIELDS),
         _("Roles"): rows(RoleAssignment.objects.filter(user=user).select_related("organisation")),
         _("Reminders received"): rows(
             Notification.objects.filter(recipient=user).order_by("created_at"),

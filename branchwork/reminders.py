@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -257,9 +258,15 @@ def dispatch_due(*, now: datetime.datetime | None = None, limit: int = 5000) -> 
     return len(ids)
 
 
-def enqueue_after_commit(task_name: str, *args: Any, countdown: float | None = None) -> None:
+def enqueue_after_commit(
+    task_name: str,
+    *args: Any,
+    countdown: float | None = None,
+    on_failure: Callable[[], Any] | None = None,
+) -> None:
     """Queue a task once the transaction commits; if the broker is down, log and go on —
-    the outbox row stays pending and the next sweep picks it up."""
+    the outbox row stays pending and the next sweep picks it up — or call `on_failure`
+    for work that no sweep would pick up."""
 
     def send() -> None:
         from branchwork.celery import app
@@ -273,6 +280,8 @@ def enqueue_after_commit(task_name: str, *args: Any, countdown: float | None = N
             )  # fmt: skip
         except Exception as exc:  # broker unreachable: the outbox is the source of truth
             logger.warning("could not queue %s%s: %s", task_name, args, exc)
+            if on_failure is not None:
+                on_failure()
 
     transaction.on_commit(send)
 
