@@ -9,7 +9,7 @@ class AssistanceConfig(AppConfig):
     verbose_name = _("Student assistance")
 
     def ready(self) -> None:
-        from assistance import bench, demo, reminders, reports, selectors, services
+        from assistance import bench, demo, privacy, reminders, reports, selectors, services
         from branchwork.access import register_capabilities
         from branchwork.models import Role
         from branchwork.registry import (
@@ -18,6 +18,7 @@ class AssistanceConfig(AppConfig):
             register_demo_seeder,
             register_import_kind,
             register_nav,
+            register_personal_data,
             register_reminder_rule,
             register_report_section,
         )
@@ -80,9 +81,6 @@ class AssistanceConfig(AppConfig):
                 run=services.IMPORTS[kind], page=f"{kind.removesuffix('s')}-import",
                 confirm="assistance-import-confirm", done=done, preview_headers=headers,
             )  # fmt: skip
-        from assistance import privacy
-        from branchwork.registry import register_personal_data
-
         register_personal_data(name="assistance", collect=privacy.collect, order=30)
         register_bench_seeder(name="assistance", seed=bench.seed_assistance, order=30)
         register_reminder_rule(

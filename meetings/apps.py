@@ -16,8 +16,9 @@ class MeetingsConfig(AppConfig):
             register_dashboard_panel,
             register_demo_seeder,
             register_nav,
+            register_personal_data,
         )
-        from meetings import bench, demo, selectors
+        from meetings import bench, demo, privacy, selectors
 
         register_capabilities(
             {
@@ -61,9 +62,6 @@ class MeetingsConfig(AppConfig):
             order=21,
         )
         register_demo_seeder(name="meetings", seed=demo.seed_meetings, order=20)
-        from branchwork.registry import register_personal_data
-        from meetings import privacy
-
         register_personal_data(name="meetings", collect=privacy.collect, order=20)
         register_bench_seeder(name="meetings", seed=bench.seed_meetings, order=20)
         self.register_reports_and_reminders()

@@ -15,11 +15,12 @@ class MembersConfig(AppConfig):
             register_demo_seeder,
             register_import_kind,
             register_nav,
+            register_personal_data,
             register_reminder_rule,
             register_report_kind,
             register_report_section,
         )
-        from members import bench, demo, reminders, reports, selectors, services
+        from members import bench, demo, privacy, reminders, reports, selectors, services
 
         register_capabilities(
             {
@@ -63,9 +64,6 @@ class MembersConfig(AppConfig):
             run=services.import_members, page="member-import", confirm="member-import-confirm",
             done="member-list", preview_headers=(_("Name"), _("Branch"), _("Stage")),
         )  # fmt: skip
-        from branchwork.registry import register_personal_data
-        from members import privacy
-
         register_personal_data(name="members", collect=privacy.collect, order=10)
         register_bench_seeder(name="members", seed=bench.seed_members, order=10)
         for report in ("branch", "school"):

@@ -16,8 +16,9 @@ class PledgesConfig(AppConfig):
             register_dashboard_panel,
             register_demo_seeder,
             register_nav,
+            register_personal_data,
         )
-        from pledges import bench, demo, selectors
+        from pledges import bench, demo, privacy, selectors
 
         people = [Role.ADMIN, Role.SECRETARY, Role.COMMITTEE, Role.MEMBER]
         register_capabilities(
@@ -78,9 +79,6 @@ class PledgesConfig(AppConfig):
             order=41,
         )
         register_demo_seeder(name="pledges", seed=demo.seed_pledges, order=40)
-        from branchwork.registry import register_personal_data
-        from pledges import privacy
-
         register_personal_data(
             name="pledges", collect=privacy.collect, files=privacy.files, order=40
         )
