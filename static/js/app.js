@@ -24,6 +24,11 @@ document.addEventListener("submit", function (event) {
     });
   }
   document.addEventListener("DOMContentLoaded", function () { markScrollable(); });
+  window.addEventListener("load", function () { markScrollable(); });
   window.addEventListener("resize", function () { markScrollable(); });
+  // afterSwap fires in the same task that inserts a lazily loaded panel, so nothing (a
+  // keyboard user or a checker) sees the new table before it is reachable; afterSettle
+  // runs again once htmx has finished its settling classes.
+  document.addEventListener("htmx:afterSwap", function () { markScrollable(); });
   document.addEventListener("htmx:afterSettle", function () { markScrollable(); });
 })();

@@ -130,6 +130,9 @@ def check_accessibility(page: Any) -> None:
     from playwright.sync_api import expect
 
     expect(page.locator("h1")).to_have_count(1)
+    # Dashboard panels load after the page (hx-trigger="load"); check what the user ends
+    # up with, not the "Loading…" placeholders.
+    expect(page.locator('[hx-trigger="load"]')).to_have_count(0)
     assert page.title().strip(" ·"), f"{page.url} has no <title>"
     unlabelled = page.evaluate(_UNLABELLED_JS)
     assert unlabelled == [], f"{page.url}: fields without a label: {unlabelled}"
