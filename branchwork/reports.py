@@ -42,6 +42,42 @@ class Built:
     subject_user_id: int | None = None
 
 
+@dataclass(frozen=True)
+class Compared:
+    """One column of the school report's branch comparison, from a section's own figures
+    (no query of its own): a value per branch id and the school's. A section of the
+    school report contributes its columns under the context key "compare"."""
+
+    label: Any
+    by_branch: dict[int, int | None]
+    school: int | None
+    percent: bool = False
+
+
+def comparison(school: Organisation, computed: list[dict[str, Any]], number: int) -> dict:
+    """The principal's one table comparing the branches: a row per branch, a column per
+    figure the sections contributed, the school as a whole at the foot."""
+    columns = [column for section in computed for column in section.get("compare", ())]
+    branches = (
+        Organisation.objects.branches()
+        .filter(path__startswith=school.path)
+        .order_by("path")
+        .values_list("id", "name")
+    )
+    return {
+        "name": "comparison",
+        "title": _("Branches compared"),
+        "template": "reports/comparison.html",
+        "number": number,
+        "columns": columns,
+        "rows": [
+            {"name": name, "cells": [(c.by_branch.get(pk), c.percent) for c in columns]}
+            for pk, name in branches
+        ],
+        "school": [(c.school, c.percent) for c in columns],
+    }
+
+
 def sections(report: str, subject: Any, year: int, progress: Callable | None = None) -> list:
     """Every registered section of a report, each with its computed context."""
     chosen = [s for s in REPORT_SECTIONS if s.report == report]
@@ -74,6 +110,9 @@ def build(kind: str, subject_id: int, year: int, progress: Callable | None = Non
             ).first(),
             "sections": sections(kind, organisation, year, progress),
         }
+        if kind == "school":
+            computed = context["sections"]
+            computed.append(comparison(organisation, computed, len(computed) + 1))
         return Built(organisation, head.title, "reports/annual.html", context)
     organisation, title, template, context, user_id = REPORT_KINDS[kind].build(
         subject_id, year, progress

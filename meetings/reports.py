@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 
 from branchwork.charts import bar_chart
 from branchwork.models import Organisation
+from branchwork.reports import Compared
 from meetings.models import (
     AttendanceRecord,
     AttendanceStatus,
@@ -61,23 +62,9 @@ def meetings_section(organisation: Organisation, year: int) -> dict[str, Any]:
     )
     return {
         "types": list(totals.values()),
-        "branches": [
-            {
-                "name": b.organisation.name,
-                "held": len(b.held_meetings),
-                "overdue": b.overdue,
-                "attendance": round(b.attendance_rate * 100)
-                if b.attendance_rate is not None
-                else None,
-            }
-            for b in report.branches
-        ]
-        if organisation.is_school
-        else [],
+        "compare": _compare(report, held) if organisation.is_school else [],
         "held_total": len(held),
-        "attendance": round(report.attendance_rate * 100)
-        if report.attendance_rate is not None
-        else None,
+        "attendance": _percent(report.attendance_rate),
         "chart": chart,
         "lectures": report.lectures,
         "theme_days": [m for m in held if m.meeting_type == MeetingType.THEME_DAY],
@@ -100,6 +87,25 @@ def meetings_section(organisation: Organisation, year: int) -> dict[str, Any]:
         if organisation.is_school
         else [],
     }
+
+
+def _percent(rate: float | None) -> int | None:
+    return round(rate * 100) if rate is not None else None
+
+
+def _compare(report: Any, held: list) -> list[Compared]:
+    """The meetings columns of the school report's branch comparison."""
+    branches = report.branches
+    return [
+        Compared(pgettext("comparison column", "Meetings held"),
+                 {b.organisation.id: len(b.held_meetings) for b in branches}, len(held)),
+        Compared(pgettext("comparison column", "Meeting periods overdue"),
+                 {b.organisation.id: b.overdue for b in branches},
+                 sum(b.overdue for b in branches)),
+        Compared(pgettext("comparison column", "Attendance"),
+                 {b.organisation.id: _percent(b.attendance_rate) for b in branches},
+                 _percent(report.attendance_rate), percent=True),
+    ]  # fmt: skip
 
 
 def _lecture_entry(m: Any) -> str:

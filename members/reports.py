@@ -10,9 +10,10 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from branchwork.models import Organisation
-from branchwork.reports import sections
+from branchwork.reports import Compared, sections
 from members.models import Member, Stage, StageChange, Status, Transfer
 from members.selectors import due_items
 
@@ -22,23 +23,15 @@ def _members_below(organisation: Organisation):
 
 
 def basic_facts(organisation: Organisation, year: int) -> dict[str, Any]:
-    """Members by stage (now), groups, and the year's changes; per branch for a school."""
+    """Members by stage (now), groups, and the year's changes; for a school also each
+    branch's members (full and probationary) for the branch comparison."""
     members = _members_below(organisation)
-    by_branch = (
+    by_branch = list(
         members.active()
-        .values("organisation_id", "organisation__name", "organisation__path")
-        .annotate(
-            total=Count("id"),
-            **{stage.value: Count("id", filter=Q(stage=stage.value)) for stage in Stage},
-        )
-        .order_by("organisation__path")
+        .values("organisation_id")
+        .annotate(**{stage.value: Count("id", filter=Q(stage=stage.value)) for stage in Stage})
     )
-    rows = [
-        {"name": row["organisation__name"], "counts": [row[s.value] for s in Stage],
-         "total": row["total"]}
-        for row in by_branch
-    ]  # fmt: skip
-    totals = [sum(r["counts"][i] for r in rows) for i in range(len(Stage))]
+    totals = [sum(row[s.value] for row in by_branch) for s in Stage]
     changes = dict(
         StageChange.objects.filter(
             member__organisation__path__startswith=organisation.path,
@@ -58,11 +51,20 @@ def basic_facts(organisation: Organisation, year: int) -> dict[str, Any]:
         members.filter(archived_on__year=year, status__in=[Status.DECEASED, Status.REMOVED])
         .values_list("status").annotate(n=Count("id"))
     )  # fmt: skip
+    party_members = (Stage.PROBATIONARY, Stage.FULL)
+    compare = [
+        Compared(
+            pgettext("comparison column", "Party members"),
+            {row["organisation_id"]: sum(row[s] for s in party_members) for row in by_branch},
+            sum(totals[list(Stage).index(s)] for s in party_members),
+        )
+    ]
     return {
         "stages": list(Stage),
-        "rows": rows,
+        "name": organisation.name,
         "totals": totals,
         "grand_total": sum(totals),
+        "compare": compare if organisation.is_school else [],
         "groups": Organisation.objects.filter(
             path__startswith=organisation.path, kind=Organisation.Kind.GROUP
         ).count(),
@@ -82,11 +84,11 @@ def basic_facts(organisation: Organisation, year: int) -> dict[str, Any]:
 
 def pipeline(organisation: Organisation, year: int) -> dict[str, Any]:
     """A branch: the people in the pipeline now, with their key dates (adults: names are
-    fine). A school: the principal's view, per branch — the year's steps, how many are in
-    the pipeline now and how many of their steps are overdue; the names are in each
-    branch's report."""
+    fine). A school: the principal's view — the year's steps, how many are in the pipeline
+    now and how many of their steps are overdue, school-wide and (for the branch
+    comparison) per branch; the names are in each branch's report."""
     if organisation.is_school:
-        return _pipeline_by_branch(organisation, year)
+        return _school_pipeline(organisation, year)
     people = list(
         _members_below(organisation)
         .active()
@@ -102,20 +104,12 @@ def pipeline(organisation: Organisation, year: int) -> dict[str, Any]:
 FLOW = (Stage.ACTIVIST, Stage.TARGET, Stage.PROBATIONARY, Stage.FULL)
 
 
-def _pipeline_by_branch(school: Organisation, year: int) -> dict[str, Any]:
-    branches = list(
-        Organisation.objects.filter(path__startswith=school.path, kind=Organisation.Kind.BRANCH)
-        .order_by("path")
-        .values_list("id", "name")
-    )
-    steps = Counter(
-        {
-            (row["member__organisation_id"], row["to_stage"]): row["n"]
-            for row in StageChange.objects.filter(
-                member__organisation__path__startswith=school.path,
-                kind=StageChange.Kind.ADVANCE, date__year=year, to_stage__in=FLOW,
-            ).values("member__organisation_id", "to_stage").annotate(n=Count("id"))
-        }
+def _school_pipeline(school: Organisation, year: int) -> dict[str, Any]:
+    steps = dict(
+        StageChange.objects.filter(
+            member__organisation__path__startswith=school.path,
+            kind=StageChange.Kind.ADVANCE, date__year=year, to_stage__in=FLOW,
+        ).values_list("to_stage").annotate(n=Count("id"))
     )  # fmt: skip
     in_pipeline = dict(
         _members_below(school).active().exclude(stage=Stage.FULL)
@@ -124,23 +118,29 @@ def _pipeline_by_branch(school: Organisation, year: int) -> dict[str, Any]:
     today = timezone.localdate()
     overdue = Counter(
         item.branch_id
-        for item in due_items(organisation=school, start=today, end=today, include_overdue=True)
-        if item.overdue
+        for item in due_items(organisation=school, start=today, end=today, overdue_only=True)
     )
-    rows = [
-        {"name": name, "steps": [steps[branch_id, stage] for stage in FLOW],
-         "in_pipeline": in_pipeline.get(branch_id, 0), "overdue": overdue[branch_id]}
-        for branch_id, name in branches
-    ]  # fmt: skip
+    labels = {
+        Stage.ACTIVIST: _("New activists"),
+        Stage.TARGET: _("New development targets"),
+        Stage.PROBATIONARY: _("Admitted as probationary members"),
+        Stage.FULL: _("Full membership (转正)"),
+    }
+    in_total, overdue_total = sum(in_pipeline.values()), sum(overdue.values())
     return {
         "is_school": True,
-        "rows": rows,
-        "totals": {
-            "steps": [sum(row["steps"][i] for row in rows) for i in range(len(FLOW))],
-            "in_pipeline": sum(row["in_pipeline"] for row in rows),
-            "overdue": sum(row["overdue"] for row in rows),
-        },
         "today": today,
+        "steps": [(labels[stage], steps.get(stage, 0)) for stage in FLOW],
+        "now": [
+            (pgettext("pipeline column", "In the pipeline"), in_total),
+            (pgettext("pipeline column", "Steps overdue"), overdue_total),
+        ],
+        "compare": [
+            Compared(pgettext("comparison column", "In the pipeline"), in_pipeline, in_total),
+            Compared(
+                pgettext("comparison column", "Pipeline steps overdue"), overdue, overdue_total
+            ),
+        ],
     }
 
 

@@ -186,8 +186,10 @@ def due_items(
     start: datetime.date,
     end: datetime.date,
     include_overdue: bool = False,
+    overdue_only: bool = False,
 ) -> list[DueItem]:
-    """Everything due for the active members in and below `organisation`, by date.
+    """Everything due for the active members in and below `organisation`, by date; with
+    `overdue_only`, only the steps overdue before `start`.
 
     Used by the pipeline board and by the reminder engine: two queries whatever the
     number of members (the rules, then the members' date columns).
@@ -199,9 +201,14 @@ def due_items(
         .exclude(stage=Stage.FULL, admission_date__isnull=True)
         .only(*DUE_FIELDS)
     )
+    if overdue_only:  # a full member's only date is her political birthday: never overdue
+        members = members.exclude(stage=Stage.FULL)
+    include_overdue = include_overdue or overdue_only
     items: list[DueItem] = []
     for member in members:
         items.extend(due_for_member(member, rules, start, end, include_overdue=include_overdue))
+    if overdue_only:
+        items = [item for item in items if item.overdue]
     items.sort(key=lambda item: (item.date, item.member_name))
     return items
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import pgettext
+
 from branchwork.models import Organisation
+from branchwork.reports import Compared
 from pledges.models import Pledge, PledgeStatus
 from pledges.selectors import fulfilment_rates_by_branch, grade_distribution
 
@@ -19,7 +22,7 @@ def _branches(organisation: Organisation) -> list[Organisation]:
 
 def pledges_section(organisation: Organisation, year: int) -> dict[str, Any]:
     """Fulfilment by category of the positive list and the appraisal grades, summed over
-    the branches (and per branch for the school report)."""
+    the branches (and per branch for the school report's branch comparison)."""
     by_category: dict[str, dict[str, Any]] = {}
     per_branch = []
     rates_by_branch = fulfilment_rates_by_branch(organisation=organisation, year=year)
@@ -38,20 +41,34 @@ def pledges_section(organisation: Organisation, year: int) -> dict[str, Any]:
             row["open"] += rate.open
         closed = sum(r.fulfilled + r.partly_fulfilled + r.not_fulfilled for r in rates)
         fulfilled = sum(r.fulfilled for r in rates)
-        per_branch.append(
-            {"name": branch.name, "pledges": sum(r.pledges for r in rates),
-             "rate": round(fulfilled * 100 / closed) if closed else None}
-        )  # fmt: skip
+        per_branch.append((branch.pk, sum(r.pledges for r in rates), _rate(fulfilled, closed)))
     for row in by_category.values():
-        closed = row["fulfilled"] + row["partly"] + row["not"]
-        row["rate"] = round(row["fulfilled"] * 100 / closed) if closed else None
+        row["rate"] = _rate(row["fulfilled"], row["fulfilled"] + row["partly"] + row["not"])
     grades = grade_distribution(branch=organisation, year=year)
+    categories = list(by_category.values())
     return {
-        "categories": list(by_category.values()),
+        "categories": categories,
         "grades": grades.rows(),
         "not_graded": grades.not_graded,
-        "branches": per_branch if organisation.is_school else [],
+        "compare": _compare(per_branch, categories) if organisation.is_school else [],
     }
+
+
+def _rate(fulfilled: int, closed: int) -> int | None:
+    return round(fulfilled * 100 / closed) if closed else None
+
+
+def _compare(per_branch: list[tuple], categories: list[dict[str, Any]]) -> list[Compared]:
+    """The pledges columns of the school report's branch comparison."""
+    closed = sum(row["fulfilled"] + row["partly"] + row["not"] for row in categories)
+    return [
+        Compared(pgettext("comparison column", "Pledges"),
+                 {pk: pledges for pk, pledges, _unused in per_branch},
+                 sum(row["pledges"] for row in categories)),
+        Compared(pgettext("comparison column", "Fulfilment rate"),
+                 {pk: rate for pk, _unused, rate in per_branch},
+                 _rate(sum(row["fulfilled"] for row in categories), closed), percent=True),
+    ]  # fmt: skip
 
 
 def member_pledges(member: Any, year: int) -> dict[str, Any]:

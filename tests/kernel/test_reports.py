@@ -82,8 +82,7 @@ def test_branch_and_school_reports_read_right(demo, tmp_path):
         members = (
             Member.objects.active().filter(organisation__path__startswith=organisation.path).count()
         )
-        label = "合计" if kind == "school" else organisation.name
-        assert re.search(rf"{label}\s+(\d+\s+){{5}}{members}\b", text), (kind, members)
+        assert re.search(rf"{organisation.name}\s+(\d+\s+){{5}}{members}\b", text), kind
         held = len([
             m for m in compliance(organisation=organisation, year=YEAR,
                                   today=timezone.localdate()).meetings
@@ -100,27 +99,45 @@ def test_branch_and_school_reports_read_right(demo, tmp_path):
         assert "；".join(f"{label}{count}" for label, count in changes) + "。" in flat, kind
 
 
-def test_school_report_pipeline_is_per_branch_counts(demo, tmp_path):
-    """The principal's report counts the pipeline per branch (in it now, steps overdue);
-    the names are in each branch's report, not here."""
+def test_school_report_compares_the_branches_in_one_table(demo, tmp_path):
+    """The principal's report: one row per branch with each chapter's figures, the school
+    as a whole at the foot; the pipeline chapter counts school-wide and names nobody (the
+    names are in each branch's report). The branch report has no comparison."""
     school, branch = demo["school"], demo["branch"]
     today = timezone.localdate()
-    pipeline = Member.objects.active().exclude(stage=Stage.FULL)
+    active = Member.objects.active()
+    pipeline = active.exclude(stage=Stage.FULL)
     overdue = [
         item for item in due_items(organisation=school, start=today, end=today,
                                    include_overdue=True)
         if item.overdue
     ]  # fmt: skip
     in_school = pipeline.filter(organisation__path__startswith=school.path)
-    assert in_school.exists()
+    assert in_school.exists() and overdue
+    meetings = compliance(organisation=school, year=YEAR, today=today)
     text = pdf_text(reports.render_now("school", school.pk, YEAR), tmp_path)
-    chapter = text[text.rindex("发展党员工作") :]
+    table = text[text.rindex("各支部对照") : text.rindex("工作总结、存在问题和下一步打算")]
+
+    def row(label, *values):
+        return re.search(r"\s+".join([re.escape(label), *map(str, values)]) + r"\b", table)
+
+    held = len(meetings.branch(branch.pk).held_meetings)
+    party = active.filter(organisation=branch, stage__in=[Stage.PROBATIONARY, Stage.FULL])
     in_branch = pipeline.filter(organisation=branch).count()
     overdue_branch = len([item for item in overdue if item.branch_id == branch.pk])
-    assert re.search(rf"{branch.name}\s+(\d+\s+){{4}}{in_branch}\s+{overdue_branch}\b", chapter)
-    assert re.search(rf"合计\s+(\d+\s+){{4}}{in_school.count()}\s+{len(overdue)}\b", chapter)
-    assert not [m.name for m in in_school if m.name in chapter]
+    assert row(branch.name, party.count(), held), table
+    assert re.search(rf"{branch.name}.*\s{in_branch}\s+{overdue_branch}\n", table), table
+    held_school = len([m for m in meetings.meetings if m.status != MeetingStatus.PLANNED])
+    assert row("全校", active.filter(organisation__path__startswith=school.path,
+                                   stage__in=[Stage.PROBATIONARY, Stage.FULL]).count(),
+               held_school), table  # fmt: skip
+    assert re.search(rf"全校.*\s{in_school.count()}\s+{len(overdue)}\n", table), table
+    chapter = text[text.rindex("发展党员工作") : text.rindex("各支部对照")]
+    flat = re.sub(r"\s+", "", chapter)
+    assert f"在培养中{in_school.count()}；逾期事项{len(overdue)}。" in flat, chapter
+    assert not [m.name for m in in_school if m.name in text]
     branch_text = pdf_text(reports.render_now("branch", branch.pk, YEAR), tmp_path)
+    assert "各支部对照" not in branch_text
     names = list(pipeline.filter(organisation=branch).values_list("name", flat=True))
     assert names and all(name in branch_text for name in names)
 

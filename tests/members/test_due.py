@@ -63,6 +63,11 @@ def test_range_scope_and_overdue(world):
         organisation=world.school_a, start=START, end=END, include_overdue=True
     )
     assert kinds(with_overdue) == [("逾期未谈话", DueKind.TALK, datetime.date(2026, 8, 31), True)]
+    # Only what is overdue: not what falls due in the range, nor a full member's birthday.
+    make(world, Stage.FULL, name="党员", admission_date=START.replace(year=2010))
+    assert len(due_items(organisation=world.school_a, start=START, end=END)) == 1
+    overdue = due_items(organisation=world.school_a, start=START, end=END, overdue_only=True)
+    assert overdue == [item for item in with_overdue if item.overdue]
     # Branch scope: A2 sees nothing of A1.
     assert due_items(organisation=world.branch_a2, start=START, end=END, include_overdue=True) == []
 
