@@ -56,7 +56,8 @@ class Compared:
 
 def comparison(school: Organisation, computed: list[dict[str, Any]], number: int) -> dict:
     """The principal's one table comparing the branches: a row per branch, a column per
-    figure the sections contributed, the school as a whole at the foot."""
+    figure the sections contributed, the school as a whole at the foot. A branch missing
+    from a count (no rows to group) has 0 of it; from a rate, no rate ("—")."""
     columns = [column for section in computed for column in section.get("compare", ())]
     branches = (
         Organisation.objects.branches()
@@ -71,7 +72,12 @@ def comparison(school: Organisation, computed: list[dict[str, Any]], number: int
         "number": number,
         "columns": columns,
         "rows": [
-            {"name": name, "cells": [(c.by_branch.get(pk), c.percent) for c in columns]}
+            {
+                "name": name,
+                "cells": [
+                    (c.by_branch.get(pk, None if c.percent else 0), c.percent) for c in columns
+                ],
+            }
             for pk, name in branches
         ],
         "school": [(c.school, c.percent) for c in columns],

@@ -142,6 +142,19 @@ def test_school_report_compares_the_branches_in_one_table(demo, tmp_path):
     assert names and all(name in branch_text for name in names)
 
 
+def test_comparison_counts_a_branch_without_rows_as_zero_and_leaves_its_rate_blank(world):
+    counted = reports.Compared("n", {world.branch_a1.pk: 3}, 3)
+    rated = reports.Compared("r", {world.branch_a1.pk: 90}, 90, percent=True)
+    table = reports.comparison(world.school_a, [{"compare": [counted]}, {"compare": [rated]}], 7)
+    assert table["number"] == 7 and table["columns"] == [counted, rated]
+    rows = {row["name"]: row["cells"] for row in table["rows"]}
+    assert rows == {
+        world.branch_a1.name: [(3, False), (90, True)],
+        world.branch_a2.name: [(0, False), (None, True)],
+    }  # another school's branches are not rows
+    assert table["school"] == [(3, False), (90, True)]
+
+
 def test_rendering_collects_less_often_then_restores_the_collector():
     import gc
 
