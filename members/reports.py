@@ -51,14 +51,8 @@ def basic_facts(organisation: Organisation, year: int) -> dict[str, Any]:
         members.filter(archived_on__year=year, status__in=[Status.DECEASED, Status.REMOVED])
         .values_list("status").annotate(n=Count("id"))
     )  # fmt: skip
-    party_members = (Stage.PROBATIONARY, Stage.FULL)
-    compare = [
-        Compared(
-            pgettext("comparison column", "Party members"),
-            {row["organisation_id"]: sum(row[s] for s in party_members) for row in by_branch},
-            sum(totals[list(Stage).index(s)] for s in party_members),
-        )
-    ]
+    party = {row["organisation_id"]: row[Stage.PROBATIONARY] + row[Stage.FULL] for row in by_branch}
+    compare = [Compared(pgettext("comparison column", "Party members"), party, sum(party.values()))]
     return {
         "stages": list(Stage),
         "name": organisation.name,

@@ -12,40 +12,32 @@ from pledges.models import Pledge, PledgeStatus
 from pledges.selectors import fulfilment_rates_by_branch, grade_distribution
 
 
-def _branches(organisation: Organisation) -> list[Organisation]:
-    if organisation.kind == Organisation.Kind.BRANCH:
-        return [organisation]
-    return list(
-        Organisation.objects.branches().filter(path__startswith=organisation.path).order_by("path")
-    )
-
-
 def pledges_section(organisation: Organisation, year: int) -> dict[str, Any]:
     """Fulfilment by category of the positive list and the appraisal grades, summed over
-    the branches (and per branch for the school report's branch comparison)."""
-    by_category: dict[str, dict[str, Any]] = {}
+    the branches (and per branch for the school report's branch comparison, where a
+    branch without pledges shows 0 and no rate)."""
+    by_category: dict[int, dict[str, Any]] = {}
     per_branch = []
     rates_by_branch = fulfilment_rates_by_branch(organisation=organisation, year=year)
-    for branch in _branches(organisation):
-        rates = rates_by_branch.get(branch.pk, [])
+    for branch_id, rates in rates_by_branch.items():
         for rate in rates:
             row = by_category.setdefault(
-                rate.category.name,
-                {"name": rate.category.name, "pledges": 0, "fulfilled": 0, "partly": 0,
-                 "not": 0, "open": 0},
+                rate.category.pk,
+                {"name": rate.category.name, "position": (rate.category.position, rate.category.pk),
+                 "pledges": 0, "fulfilled": 0, "partly": 0, "not": 0, "open": 0},
             )  # fmt: skip
             row["pledges"] += rate.pledges
             row["fulfilled"] += rate.fulfilled
             row["partly"] += rate.partly_fulfilled
             row["not"] += rate.not_fulfilled
             row["open"] += rate.open
-        closed = sum(r.fulfilled + r.partly_fulfilled + r.not_fulfilled for r in rates)
+        closed = sum(r.closed for r in rates)
         fulfilled = sum(r.fulfilled for r in rates)
-        per_branch.append((branch.pk, sum(r.pledges for r in rates), _rate(fulfilled, closed)))
-    for row in by_category.values():
+        per_branch.append((branch_id, sum(r.pledges for r in rates), _rate(fulfilled, closed)))
+    categories = sorted(by_category.values(), key=lambda row: row["position"])
+    for row in categories:
         row["rate"] = _rate(row["fulfilled"], row["fulfilled"] + row["partly"] + row["not"])
     grades = grade_distribution(branch=organisation, year=year)
-    categories = list(by_category.values())
     return {
         "categories": categories,
         "grades": grades.rows(),
